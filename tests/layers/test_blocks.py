@@ -1,0 +1,67 @@
+"""DownBlock, DilatedBlock, UpBlock, PatchBlock through the shared harness, plus behaviour."""
+
+import keras
+import numpy as np
+import pytest
+from harness import run_layer_test
+
+from zoo.layers import DilatedBlock, DownBlock, PatchBlock, UpBlock
+
+
+@pytest.mark.parametrize("normalization", [None, "batch"])
+def test_down_block(rng, normalization):
+    x = rng.normal(size=(2, 16, 16, 4)).astype("float32")
+    run_layer_test(DownBlock, {"filters": 8, "normalization": normalization}, x, (2, 8, 8, 8))
+    run_layer_test(DownBlock, {"filters": 8, "strides": 1, "kernel_size": 5}, x, (2, 16, 16, 8))
+
+
+def test_dilated_block_has_configured_rates(rng):
+    x = rng.normal(size=(2, 16, 16, 8)).astype("float32")
+    layer = run_layer_test(DilatedBlock, {"filters": 8, "dilation_rates": (1, 3, 5)}, x, (2, 16, 16, 8))
+    assert [c.dilation_rate for c in layer.convs] == [(1, 1), (3, 3), (5, 5)]
+
+
+@pytest.mark.parametrize("upsample", ["transpose", "resize"])
+def test_up_block_with_and_without_skip(rng, upsample):
+    x = rng.normal(size=(2, 8, 8, 8)).astype("float32")
+    skip = rng.normal(size=(2, 16, 16, 4)).astype("float32")
+    run_layer_test(UpBlock, {"filters": 4, "upsample": upsample}, [x, skip], (2, 16, 16, 4))
+    run_layer_test(UpBlock, {"filters": 4, "upsample": upsample}, x, (2, 16, 16, 4))
+
+
+def test_up_block_skip_is_concatenated_not_added(rng):
+    x = rng.normal(size=(1, 4, 4, 8)).astype("float32")
+    skip = rng.normal(size=(1, 8, 8, 6)).astype("float32")
+    layer = UpBlock(5)
+    layer([x, skip])
+    # The fuse conv sees up-features (5) + skip (6) channels.
+    assert tuple(layer.conv.kernel.shape) == (3, 3, 11, 5)
+    assert isinstance(layer.up[0], keras.layers.Conv2DTranspose)
+
+
+@pytest.mark.parametrize("spectral_norm", [False, True])
+def test_patch_block(rng, spectral_norm):
+    x = rng.normal(size=(2, 16, 16, 3)).astype("float32")
+    layer = run_layer_test(PatchBlock, {"filters": 8, "spectral_norm": spectral_norm}, x, (2, 8, 8, 8))
+    assert isinstance(layer.conv, keras.layers.SpectralNormalization) == spectral_norm
+    # LeakyReLU(0.2): the block's output is never below 0.2 x its pre-activation minimum.
+    pre = keras.ops.convert_to_numpy(layer.conv(x))
+    out = keras.ops.convert_to_numpy(layer(x))
+    np.testing.assert_allclose(out, np.where(pre > 0, pre, 0.2 * pre), atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "cls, kwargs, message",
+    [
+        (DownBlock, {"filters": 0}, "filters"),
+        (DownBlock, {"filters": 8, "strides": 3}, "strides"),
+        (DownBlock, {"filters": 8, "normalization": "layer"}, "normalization"),
+        (DilatedBlock, {"filters": 8, "dilation_rates": ()}, "dilation_rates"),
+        (DilatedBlock, {"filters": 8, "dilation_rates": (2, -1)}, "dilation_rates"),
+        (UpBlock, {"filters": 8, "upsample": "bilinear"}, "upsample"),
+        (PatchBlock, {"filters": 8, "strides": 4}, "strides"),
+    ],
+)
+def test_bad_arguments(cls, kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        cls(**kwargs)

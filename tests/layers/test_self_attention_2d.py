@@ -1,0 +1,83 @@
+import keras
+import numpy as np
+import pytest
+from harness import run_fit_step, run_layer_test
+
+from zoo.layers import SelfAttention2D
+
+
+def test_layer_harness(rng):
+    x = rng.normal(size=(2, 8, 8, 16)).astype("float32")
+    layer = run_layer_test(SelfAttention2D, {}, x, (2, 8, 8, 16), expected_num_trainable_weights=7)
+    assert float(keras.ops.convert_to_numpy(layer.gamma)) == 0.0
+
+
+def test_spectral_norm_variant(rng):
+    x = rng.normal(size=(2, 8, 8, 16)).astype("float32")
+    layer = run_layer_test(SelfAttention2D, {"spectral_norm": True}, x, (2, 8, 8, 16))
+    assert all(isinstance(l, keras.layers.SpectralNormalization) for l in (layer.query_conv, layer.key_conv, layer.value_conv))
+
+
+def test_identity_at_init_and_not_after_training(rng):
+    x = rng.normal(size=(4, 8, 8, 16)).astype("float32")
+    layer = SelfAttention2D()
+    np.testing.assert_array_equal(keras.ops.convert_to_numpy(layer(x)), x)
+
+    inp = keras.Input((8, 8, 16))
+    model = keras.Model(inp, layer(inp))
+    target = rng.normal(size=x.shape).astype("float32")
+    run_fit_step(model, x, target, optimizer=keras.optimizers.SGD(0.1))
+    assert float(keras.ops.convert_to_numpy(layer.gamma)) != 0.0
+    assert not np.allclose(keras.ops.convert_to_numpy(layer(x)), x)
+
+
+def test_attention_map_is_a_softmax_over_all_positions(rng):
+    x = rng.normal(size=(2, 6, 5, 16)).astype("float32")
+    layer = SelfAttention2D()
+    layer(x)
+    attn = keras.ops.convert_to_numpy(layer.attention_map(x))
+    assert attn.shape == (2, 30, 30)
+    np.testing.assert_allclose(attn.sum(-1), 1.0, atol=1e-5)
+    assert (attn >= 0).all()
+
+
+def test_matches_numpy_reference(rng):
+    x = rng.normal(size=(2, 4, 4, 16)).astype("float32")
+    layer = SelfAttention2D(gamma_initializer=keras.initializers.Constant(0.7))
+    y = keras.ops.convert_to_numpy(layer(x))
+    wq, bq = [keras.ops.convert_to_numpy(w) for w in layer.query_conv.weights]
+    wk, bk = [keras.ops.convert_to_numpy(w) for w in layer.key_conv.weights]
+    wv, bv = [keras.ops.convert_to_numpy(w) for w in layer.value_conv.weights]
+    f = x.reshape(2, 16, 16).astype("float64")
+    q, k, v = f @ wq[0, 0] + bq, f @ wk[0, 0] + bk, f @ wv[0, 0] + bv
+    logits = q @ k.transpose(0, 2, 1)
+    a = np.exp(logits - logits.max(-1, keepdims=True))
+    a /= a.sum(-1, keepdims=True)
+    ref = 0.7 * (a @ v) + f
+    np.testing.assert_allclose(y.reshape(2, 16, 16), ref, atol=1e-4)
+
+
+def test_channels_first_matches_channels_last(rng):
+    x = rng.normal(size=(2, 5, 6, 16)).astype("float32")
+    last = SelfAttention2D(gamma_initializer=keras.initializers.Constant(0.5), data_format="channels_last")
+    first = SelfAttention2D(gamma_initializer=keras.initializers.Constant(0.5), data_format="channels_first")
+    y_last = last(x)
+    xt = np.transpose(x, (0, 3, 1, 2))
+    first(xt)
+    first.set_weights(last.get_weights())
+    y_first = keras.ops.convert_to_numpy(first(xt))
+    np.testing.assert_allclose(np.transpose(y_first, (0, 2, 3, 1)), keras.ops.convert_to_numpy(y_last), atol=1e-5)
+
+
+@pytest.mark.parametrize(
+    "kwargs, message",
+    [({"key_ratio": 0}, "key_ratio"), ({"data_format": "NHWC"}, "data_format")],
+)
+def test_bad_arguments(kwargs, message):
+    with pytest.raises(ValueError, match=message):
+        SelfAttention2D(**kwargs)
+
+
+def test_bad_rank():
+    with pytest.raises(ValueError, match="4D"):
+        SelfAttention2D()(np.zeros((2, 8, 16), "float32"))

@@ -1,0 +1,1 @@
+"""`python -m zoo <command>`: one CLI, one subcommand per module of this package."""

@@ -1,0 +1,120 @@
+import keras
+from keras import ops
+
+from zoo.layers._utils import check_data_format, check_positive_int, maybe_spectral_norm
+from zoo.registry import register
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class SelfAttention2D(keras.layers.Layer):
+    """SAGAN self-attention over all spatial positions of a feature map.
+
+    Query and key are 1x1 convolutions to `C // key_ratio` channels, the value a 1x1
+    convolution to `C` channels. The attention map is the softmax over all `H*W` positions
+    of `q^T k`; the attended features `o = v A^T` are added back to the input with a learned
+    scalar: `y = gamma * o + x`. `gamma` starts at 0, so the layer is the identity at
+    initialisation and lets the network learn how much non-local evidence to use.
+
+    Args:
+        key_ratio: int, channel reduction of query and key (8 in SAGAN).
+        spectral_norm: bool, wrap the 1x1 convolutions in spectral normalisation (SAGAN
+            uses it in both generator and discriminator).
+        gamma_initializer: initializer of `gamma`; "zeros" as in the paper.
+        data_format: "channels_last" or "channels_first"; defaults to
+            `keras.config.image_data_format()`.
+
+    Example:
+    >>> x = keras.random.normal((2, 16, 16, 64))
+    >>> SelfAttention2D()(x).shape
+    (2, 16, 16, 64)
+
+    Reference:
+        Zhang, Goodfellow, Metaxas, Odena. "Self-Attention Generative Adversarial Networks",
+        ICML 2019 (arXiv:1805.08318).
+    """
+
+    def __init__(
+        self,
+        key_ratio=8,
+        spectral_norm=False,
+        gamma_initializer="zeros",
+        data_format=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.key_ratio = check_positive_int("key_ratio", key_ratio)
+        self.spectral_norm = bool(spectral_norm)
+        self.gamma_initializer = keras.initializers.get(gamma_initializer)
+        self.data_format = check_data_format(data_format)
+
+    def build(self, input_shape):
+        if len(input_shape) != 4:
+            raise ValueError(
+                f"SelfAttention2D expects a 4D input (batch, H, W, C) or (batch, C, H, W). "
+                f"Received: input_shape={input_shape}"
+            )
+        channels = input_shape[-1] if self.data_format == "channels_last" else input_shape[1]
+        if channels is None:
+            raise ValueError("SelfAttention2D needs a known channel dimension.")
+        self.channels = channels
+        key_channels = max(1, channels // self.key_ratio)
+
+        def conv(filters, name):
+            layer = keras.layers.Conv2D(filters, 1, data_format=self.data_format, name=name)
+            return maybe_spectral_norm(layer, self.spectral_norm)
+
+        self.query_conv = conv(key_channels, "query")
+        self.key_conv = conv(key_channels, "key")
+        self.value_conv = conv(channels, "value")
+        for layer in (self.query_conv, self.key_conv, self.value_conv):
+            layer.build(input_shape)
+        self.gamma = self.add_weight(
+            name="gamma", shape=(), initializer=self.gamma_initializer, trainable=True
+        )
+        super().build(input_shape)
+
+    def _flatten(self, t):
+        # -> (batch, H*W, C)
+        if self.data_format == "channels_first":
+            t = ops.transpose(t, (0, 2, 3, 1))
+        shape = ops.shape(t)
+        return ops.reshape(t, (-1, shape[1] * shape[2], shape[3]))
+
+    def _conv(self, layer, inputs, training):
+        return layer(inputs, training=training) if self.spectral_norm else layer(inputs)
+
+    def attention_map(self, inputs, training=None):
+        """The (batch, H*W, H*W) softmax attention map: row i = where position i looks."""
+        q = self._flatten(self._conv(self.query_conv, inputs, training))
+        k = self._flatten(self._conv(self.key_conv, inputs, training))
+        return ops.softmax(ops.matmul(q, ops.transpose(k, (0, 2, 1))), axis=-1)
+
+    def call(self, inputs, training=None):
+        attn = self.attention_map(inputs, training=training)
+        v = self._flatten(self._conv(self.value_conv, inputs, training))
+        o = ops.matmul(attn, v)  # (batch, H*W, C)
+        if self.data_format == "channels_last":
+            o = ops.reshape(o, ops.shape(inputs))
+        else:
+            shape = ops.shape(inputs)
+            o = ops.reshape(o, (shape[0], shape[2], shape[3], shape[1]))
+            o = ops.transpose(o, (0, 3, 1, 2))
+        return ops.cast(self.gamma, o.dtype) * o + inputs
+
+    def compute_output_shape(self, input_shape):
+        return input_shape
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "key_ratio": self.key_ratio,
+                "spectral_norm": self.spectral_norm,
+                "gamma_initializer": keras.initializers.serialize(self.gamma_initializer),
+                "data_format": self.data_format,
+            }
+        )
+        return config
+
+
+register("layer", "SelfAttention2D", "SAGAN self-attention: 1x1 q/k/v convs, softmax over H*W, y = gamma*o + x (gamma=0 at init)", SelfAttention2D)

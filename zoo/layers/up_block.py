@@ -1,0 +1,133 @@
+import keras
+from keras import ops
+
+from zoo.layers._utils import channel_axis, check_data_format, check_positive_int, make_activation
+from zoo.registry import register
+
+UPSAMPLE_MODES = ("transpose", "resize")
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class UpBlock(keras.layers.Layer):
+    """Decoder block: x2 upsampling, optional skip concatenation, then a 3x3 conv.
+
+    Called as `block(x)` or `block([x, skip])`: with a skip map (the encoder map at the
+    output resolution) the upsampled features and the skip are concatenated along channels
+    (U-Net skip concatenation, not addition) before the conv.
+
+    Args:
+        filters: int, output channels.
+        upsample: "transpose" (a 4x4 stride-2 `Conv2DTranspose`, the seed's choice) or
+            "resize" (nearest x2 + 3x3 conv: about 2x faster to train on JAX/XLA:CPU).
+        activation: activation name.
+        normalization: None or "batch".
+        data_format: "channels_last" / "channels_first" (default: keras config).
+
+    Example:
+    >>> x, skip = keras.random.normal((1, 8, 8, 32)), keras.random.normal((1, 16, 16, 16))
+    >>> UpBlock(16)([x, skip]).shape
+    (1, 16, 16, 16)
+
+    Reference:
+        Ronneberger, Fischer, Brox. "U-Net", MICCAI 2015.
+    """
+
+    def __init__(
+        self,
+        filters,
+        upsample="transpose",
+        activation="elu",
+        normalization=None,
+        data_format=None,
+        **kwargs,
+    ):
+        super().__init__(**kwargs)
+        self.filters = check_positive_int("filters", filters)
+        if upsample not in UPSAMPLE_MODES:
+            raise ValueError(f"`upsample` must be one of {UPSAMPLE_MODES}. Received: upsample={upsample!r}")
+        if normalization not in (None, "batch"):
+            raise ValueError(f"`normalization` must be None or 'batch'. Received: normalization={normalization!r}")
+        self.upsample = upsample
+        self.activation = activation
+        self.normalization = normalization
+        self.data_format = check_data_format(data_format)
+        df = self.data_format
+        if upsample == "transpose":
+            self.up = [keras.layers.Conv2DTranspose(filters, 4, strides=2, padding="same", data_format=df, kernel_initializer="he_normal", name="up")]
+        else:
+            self.up = [
+                keras.layers.UpSampling2D(2, data_format=df, interpolation="nearest"),
+                keras.layers.Conv2D(filters, 3, padding="same", data_format=df, kernel_initializer="he_normal", name="up"),
+            ]
+        self.up_act = make_activation(activation)
+        self.concat = keras.layers.Concatenate(axis=channel_axis(df))
+        self.conv = keras.layers.Conv2D(filters, 3, padding="same", data_format=df, kernel_initializer="he_normal", name="fuse")
+        self.norm = keras.layers.BatchNormalization(axis=channel_axis(df)) if normalization == "batch" else None
+        self.act = make_activation(activation)
+
+    @staticmethod
+    def _split(inputs):
+        if isinstance(inputs, (list, tuple)):
+            if len(inputs) != 2:
+                raise ValueError(f"UpBlock takes x or [x, skip]. Received {len(inputs)} inputs.")
+            return inputs[0], inputs[1]
+        return inputs, None
+
+    def _up_shape(self, shape):
+        for layer in self.up:
+            shape = layer.compute_output_shape(shape)
+        return shape
+
+    def build(self, input_shape):
+        if isinstance(input_shape, (list, tuple)) and len(input_shape) == 2 and isinstance(input_shape[0], (list, tuple)):
+            x_shape, skip_shape = input_shape
+        else:
+            x_shape, skip_shape = input_shape, None
+        shape = x_shape
+        for layer in self.up:
+            layer.build(shape)
+            shape = layer.compute_output_shape(shape)
+        if skip_shape is not None:
+            ax = channel_axis(self.data_format)
+            shape = list(shape)
+            shape[ax] = shape[ax] + skip_shape[ax]
+            shape = tuple(shape)
+        self.conv.build(shape)
+        if self.norm is not None:
+            self.norm.build(self.conv.compute_output_shape(shape))
+        super().build(input_shape)
+
+    def call(self, inputs, training=None):
+        x, skip = self._split(inputs)
+        for layer in self.up:
+            x = layer(x)
+        x = self.up_act(x)
+        if skip is not None:
+            x = self.concat([x, ops.cast(skip, x.dtype)])
+        x = self.conv(x)
+        if self.norm is not None:
+            x = self.norm(x, training=training)
+        return self.act(x)
+
+    def compute_output_shape(self, input_shape):
+        if isinstance(input_shape, (list, tuple)) and len(input_shape) == 2 and isinstance(input_shape[0], (list, tuple)):
+            input_shape = input_shape[0]
+        shape = list(self._up_shape(input_shape))
+        shape[channel_axis(self.data_format)] = self.filters
+        return tuple(shape)
+
+    def get_config(self):
+        config = super().get_config()
+        config.update(
+            {
+                "filters": self.filters,
+                "upsample": self.upsample,
+                "activation": self.activation,
+                "normalization": self.normalization,
+                "data_format": self.data_format,
+            }
+        )
+        return config
+
+
+register("layer", "UpBlock", "GAN-IA decoder block: transposed conv x2 (or resize), skip concatenation, conv", UpBlock)
