@@ -23,3 +23,19 @@ def _seed():
 @pytest.fixture
 def rng():
     return np.random.default_rng(0)
+
+
+@pytest.fixture(scope="session")
+def staged():
+    """Path of a staged real data set by name; fails loudly (FileNotFoundError naming ZOO_DATA)
+    when the data is missing."""
+    from zoo.data.paths import dataset_path
+
+    return dataset_path
+
+
+@pytest.fixture(scope="session")
+def helen_test(staged):
+    from zoo.data import load_landmark_folder
+
+    return load_landmark_folder(staged("300w"), "helen_testset_*")

@@ -7,7 +7,7 @@ import os as _os
 
 _os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")  # keep TensorFlow's C++ start-up chatter out of the CLI
 
-from zoo import layers, models  # noqa: E402  (registers the components)
+from zoo import data, layers, metrics, models  # noqa: E402  (registers the components)
 from zoo.registry import create_model, list_models  # noqa: E402
 
-__all__ = ["create_model", "layers", "list_models", "models", "__version__"]
+__all__ = ["create_model", "data", "layers", "list_models", "metrics", "models", "__version__"]

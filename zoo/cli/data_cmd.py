@@ -1,0 +1,123 @@
+"""`python -m zoo data check DIR` and `python -m zoo data occlude SRC DST --seed 0`."""
+
+import os
+import re
+from collections import defaultdict
+
+import numpy as np
+
+from zoo.data.folders import list_face_images, scan_landmark_folder
+from zoo.data.image_io import IMAGE_EXTENSIONS, ImageError, read_image, write_image
+
+
+def add_parser(sub):
+    p = sub.add_parser("data", help="check a data folder, or write the synthetic-occlusion test set")
+    dsub = p.add_subparsers(dest="data_command", required=True, metavar="ACTION")
+    c = dsub.add_parser("check", help="counts, per-set statistics, invalid files, contact sheets")
+    c.add_argument("dir")
+    c.add_argument("--pattern", default="*", help="glob on file names (default: all)")
+    c.add_argument("--out", default="data_check", help="folder for the contact sheets (default: ./data_check)")
+    c.add_argument("--seed", type=int, default=0)
+    c.set_defaults(func=check)
+    o = dsub.add_parser("occlude", help="deterministic synthetic occlusion of an annotated folder")
+    o.add_argument("src")
+    o.add_argument("dst")
+    o.add_argument("--seed", type=int, default=0)
+    o.add_argument("--pattern", default="*", help="glob on file names, e.g. 'helen_testset_*'")
+    o.set_defaults(func=occlude_cmd)
+
+
+def _set_name(stem):
+    return re.sub(r"(_\d+)+$", "", stem) or stem
+
+
+def _is_landmark_folder(folder):
+    return any(f.endswith(".pts") for f in os.listdir(folder))
+
+
+def check(args):
+    from zoo.data.draw import contact_sheet, draw_landmarks
+    from zoo.data.occlusion import OccluderBank, occlude
+    from zoo.data.shape68 import COMPONENT_NAMES
+
+    folder = args.dir
+    if not os.path.isdir(folder):
+        raise FileNotFoundError(f"{folder}: no such folder")
+    os.makedirs(args.out, exist_ok=True)
+    rng = np.random.default_rng(args.seed)
+    if not _is_landmark_folder(folder):
+        return _check_faces(folder, args, rng)
+    report = scan_landmark_folder(folder, args.pattern, skip_invalid=True, check_images=True)
+    groups = defaultdict(list)
+    sizes = {}
+    for s in report.samples:
+        groups[_set_name(s.name)].append(s)
+    print(f"{folder}: {len(report.samples)} valid image + .pts pairs, {len(report.invalid)} invalid")
+    print(f"{'set':<20} {'n':>6} {'inter-ocular px':>16} {'face box px':>12} {'flags':>8}")
+    for name, items in sorted(groups.items()):
+        pts = np.stack([s.points for s in items])
+        io = np.linalg.norm(pts[:, 36] - pts[:, 45], axis=-1)
+        box = (pts.max(1) - pts.min(1)).max(-1)
+        nflag = sum(s.flags is not None for s in items)
+        print(f"{name:<20} {len(items):>6} {io.mean():>10.1f} ±{io.std():>4.1f} {box.mean():>12.1f} {nflag:>8}")
+    for path, reason in report.invalid:
+        print(f"INVALID {path}: {reason}")
+
+    pick = rng.choice(len(report.samples), size=min(32, len(report.samples)), replace=False)
+    tiles, occ_tiles = [], []
+    images = {}
+    for i in pick:
+        s = report.samples[i]
+        images[i] = read_image(s.image_path)
+        tiles.append(draw_landmarks(images[i], s.points, s.flags))
+    sheet = os.path.join(args.out, "contact_landmarks.png")
+    write_image(sheet, contact_sheet(tiles, labels=[report.samples[i].name for i in pick]))
+    bank = OccluderBank.from_data_root(texture_paths=[report.samples[i].image_path for i in pick])
+    labels = []
+    for k, i in enumerate(pick):
+        s = report.samples[i]
+        comp = COMPONENT_NAMES[k % len(COMPONENT_NAMES)]
+        occ, mask, flags = occlude(images[i], s.points, comp, rng, bank)
+        occ_tiles.append(draw_landmarks(occ, s.points, flags, hulls=False))
+        labels.append(f"{comp} {int(flags.sum())}pt")
+    occ_sheet = os.path.join(args.out, "contact_occlusion.png")
+    write_image(occ_sheet, contact_sheet(occ_tiles, labels=labels))
+    print(f"wrote {sheet}\nwrote {occ_sheet}")
+    return 1 if report.invalid else 0
+
+
+def _check_faces(folder, args, rng):
+    from zoo.data.draw import contact_sheet
+
+    paths = list_face_images(folder, args.pattern)
+    invalid, shapes, tiles = [], defaultdict(int), []
+    for p in paths:
+        try:
+            img = read_image(p)
+        except ImageError as e:
+            invalid.append((p, str(e)))
+            continue
+        shapes[img.shape] += 1
+        if len(tiles) < 32:
+            tiles.append(img)
+    stray = [f for f in os.listdir(folder) if not f.lower().endswith(IMAGE_EXTENSIONS) and os.path.isfile(os.path.join(folder, f))]
+    print(f"{folder}: {len(paths) - len(invalid)} readable face images, {len(invalid)} invalid ({len(stray)} non-image files ignored)")
+    for shape, n in sorted(shapes.items(), key=lambda kv: -kv[1]):
+        print(f"  {shape[1]}x{shape[0]}x{shape[2]}: {n}")
+    for p, reason in invalid:
+        print(f"INVALID {p}: {reason}")
+    if tiles:
+        sheet = os.path.join(args.out, "contact_faces.png")
+        write_image(sheet, contact_sheet(tiles))
+        print(f"wrote {sheet}")
+    return 1 if invalid else 0
+
+
+def occlude_cmd(args):
+    from zoo.data.synthetic_set import occlude_folder
+
+    rows = occlude_folder(args.src, args.dst, seed=args.seed, pattern=args.pattern)
+    flags = np.array([r[2:] for r in rows], np.float64)
+    print(f"wrote {len(rows)} synthetically occluded faces to {args.dst} (seed {args.seed}); "
+          f"mean {flags.sum(1).mean():.1f} occluded points per face")
+    return 0

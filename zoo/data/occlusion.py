@@ -1,0 +1,360 @@
+"""Synthetic occlusion of clean faces at facial components (after DRDA and the seed).
+
+`occlude(image, points, component, rng)` pastes an occluder over one of the seven components
+of the 68-point shape and returns the occluded image, the binary mask (1 = occluded) and the
+per-landmark occlusion flags. Occluders come in five kinds:
+
+- "object": a real RGBA cut-out (face masks, glasses, sunglasses, a cap) from an
+  `OccluderBank`, placed where such an object sits (glasses over the eyes, masks over the lower
+  face) or anywhere over the component;
+- "cofw_hole": a real occlusion *shape* from the COFW training masks (the hole in the visible
+  face region), filled with a texture cut from another image;
+- "texture": a random polygon or ellipse of texture cut from another image (or noise);
+- "hand": a procedural hand-like blob (palm + fingers) in a random skin tone;
+- "band": a scarf-like patterned band across the lower face.
+
+Sizes, positions, rotations and kinds vary with `rng`.
+"""
+
+import glob
+import os
+
+import cv2
+import numpy as np
+
+from zoo.data.image_io import read_image, read_rgba
+from zoo.data.shape68 import COMPONENT_NAMES, COMPONENTS
+
+OCCLUSION_KINDS = ("object", "cofw_hole", "texture", "hand", "band")
+_MAX_SIDE = 320
+
+
+def _shrink(img, max_side=_MAX_SIDE):
+    h, w = img.shape[:2]
+    s = max_side / max(h, w)
+    if s < 1:
+        img = cv2.resize(img, (max(1, round(w * s)), max(1, round(h * s))), interpolation=cv2.INTER_AREA)
+    return img
+
+
+def _object_role(name):
+    n = name.lower()
+    if "glass" in n:
+        return "glasses"
+    if "cap" in n or "hat" in n:
+        return "cap"
+    if any(k in n for k in ("mask", "n95", "kn95", "surgical", "cloth", "gas")):
+        return "face_mask"
+    return "any"
+
+
+class OccluderBank:
+    """Occluder sources: RGBA cut-outs, occlusion-shaped hole masks, texture images.
+
+    Args:
+        object_paths: RGBA PNGs (alpha = object).
+        hole_mask_paths: binary visible-face masks (COFW style: 255 = visible face); the hole
+            shapes are `convex_hull(mask) & ~mask`, largest blob.
+        texture_paths: images to cut texture patches from (procedural noise when empty).
+        max_holes: at most this many hole masks are read.
+    """
+
+    def __init__(self, object_paths=(), hole_mask_paths=(), texture_paths=(), max_holes=150):
+        self.object_paths = sorted(object_paths)
+        self.hole_mask_paths = sorted(hole_mask_paths)[:max_holes]
+        self.texture_paths = list(texture_paths)
+        self._objects = None
+        self._holes = None
+        self._textures = {}
+
+    @classmethod
+    def from_data_root(cls, root=None, texture_paths=(), max_holes=150):
+        """The staged occluders and COFW masks under the data root (`ZOO_DATA`)."""
+        from zoo.data.paths import data_root
+
+        root = root or data_root()
+        objects = glob.glob(os.path.join(root, "occluders", "**", "*.png"), recursive=True)
+        holes = glob.glob(os.path.join(root, "cofw_train_face_masks", "masks", "*.png"))
+        if not objects:
+            raise FileNotFoundError(f"no occluder PNGs under {os.path.join(root, 'occluders')}")
+        return cls(objects, holes, texture_paths, max_holes)
+
+    @property
+    def objects(self):
+        if self._objects is None:
+            self._objects = [(os.path.basename(p), _object_role(os.path.basename(p)), _shrink(read_rgba(p))) for p in self.object_paths]
+        return self._objects
+
+    @property
+    def holes(self):
+        if self._holes is None:
+            holes = []
+            for p in self.hole_mask_paths:
+                m = cv2.imread(p, cv2.IMREAD_GRAYSCALE)
+                if m is None:
+                    continue
+                hole = _hole_shape(m > 127)
+                if hole is not None:
+                    holes.append(hole)
+            self._holes = holes
+        return self._holes
+
+    def texture(self, rng, h, w):
+        """An `(h, w, 3)` float32 texture patch cut from a random texture image (or noise)."""
+        if self.texture_paths:
+            path = self.texture_paths[rng.integers(len(self.texture_paths))]
+            if path not in self._textures:
+                if len(self._textures) > 64:
+                    self._textures.clear()
+                self._textures[path] = _shrink(read_image(path), 256)
+            src = self._textures[path]
+            sh, sw = src.shape[:2]
+            ph, pw = min(sh, max(8, h)), min(sw, max(8, w))
+            y, x = rng.integers(0, sh - ph + 1), rng.integers(0, sw - pw + 1)
+            patch = src[y : y + ph, x : x + pw]
+            if rng.random() < 0.5:
+                patch = patch[:, ::-1]
+            return cv2.resize(np.ascontiguousarray(patch), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+        return _noise_texture(rng, h, w)
+
+
+def _hole_shape(visible):
+    visible = visible.astype(np.uint8)
+    contours, _ = cv2.findContours(visible, cv2.RETR_EXTERNAL, cv2.CHAIN_APPROX_SIMPLE)
+    if not contours:
+        return None
+    hull = cv2.convexHull(np.concatenate(contours))
+    filled = np.zeros_like(visible)
+    cv2.fillConvexPoly(filled, hull, 1)
+    hole = (filled == 1) & (visible == 0)
+    hole = cv2.morphologyEx(hole.astype(np.uint8), cv2.MORPH_OPEN, np.ones((5, 5), np.uint8))
+    n, labels, stats, _ = cv2.connectedComponentsWithStats(hole)
+    if n <= 1:
+        return None
+    k = 1 + int(np.argmax(stats[1:, cv2.CC_STAT_AREA]))
+    if stats[k, cv2.CC_STAT_AREA] < 0.03 * filled.sum():
+        return None
+    x, y, w, h = stats[k, :4]
+    return (labels[y : y + h, x : x + w] == k).astype(np.float32)
+
+
+def _noise_texture(rng, h, w):
+    base = rng.uniform(0, 255, size=3)
+    out = np.empty((h, w, 3), np.float32)
+    for scale, amp in ((4, 60.0), (16, 30.0), (64, 15.0)):
+        small = rng.normal(0, 1, size=(max(1, h // max(1, h // scale)), max(1, w // max(1, w // scale)), 3)).astype(np.float32)
+        out += cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC) * amp if scale != 4 else 0
+    out = out * 0 + base + cv2.resize(rng.normal(0, 40, size=(8, 8, 3)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
+    out += rng.normal(0, 8, size=(h, w, 3)).astype(np.float32)
+    return np.clip(out, 0, 255)
+
+
+def _skin_tone(rng):
+    hsv = np.uint8([[[rng.integers(5, 20), rng.integers(60, 150), rng.integers(90, 240)]]])
+    return cv2.cvtColor(hsv, cv2.COLOR_HSV2RGB)[0, 0].astype(np.float32)
+
+
+def _hand(rng, h, w):
+    alpha = np.zeros((h, w), np.float32)
+    cx, cy = w * 0.5, h * rng.uniform(0.55, 0.65)
+    cv2.ellipse(alpha, (int(cx), int(cy)), (int(w * 0.3), int(h * 0.28)), 0, 0, 360, 1.0, -1)
+    n_fingers = 4
+    spread = rng.uniform(40, 70)
+    for i in range(n_fingers):
+        ang = -90 - spread / 2 + spread * i / (n_fingers - 1) + rng.uniform(-5, 5)
+        length = h * rng.uniform(0.32, 0.45)
+        t = np.deg2rad(ang)
+        fx, fy = cx + np.cos(t) * (h * 0.22 + length / 2), cy + np.sin(t) * (h * 0.22 + length / 2)
+        cv2.ellipse(alpha, (int(fx), int(fy)), (int(length / 2), int(w * 0.065)), float(ang), 0, 360, 1.0, -1)
+    t = np.deg2rad(rng.choice([-20.0, 200.0]))
+    cv2.ellipse(alpha, (int(cx + np.cos(t) * w * 0.3), int(cy + np.sin(t) * h * 0.1)), (int(w * 0.16), int(w * 0.07)), float(np.rad2deg(t)) - 30, 0, 360, 1.0, -1)
+    tone = _skin_tone(rng)
+    yy = np.linspace(-1, 1, h, dtype=np.float32)[:, None]
+    shade = 1.0 + 0.15 * yy + cv2.resize(rng.normal(0, 0.05, (6, 6)).astype(np.float32), (w, h))
+    rgb = tone[None, None, :] * shade[..., None]
+    if rng.random() < 0.5:
+        rgb, alpha = rgb[:, ::-1], alpha[:, ::-1]
+    return np.clip(rgb, 0, 255), np.ascontiguousarray(alpha)
+
+
+def _band(rng, h, w, bank):
+    alpha = np.zeros((h, w), np.float32)
+    xs = np.arange(w)
+    top = (h * 0.1 + h * 0.08 * np.sin(xs / w * np.pi * rng.uniform(1, 3) + rng.uniform(0, 6))).astype(int)
+    for x in xs:
+        alpha[max(0, top[x]) :, x] = 1.0
+    if rng.random() < 0.5:
+        c1, c2 = rng.uniform(0, 255, 3), rng.uniform(0, 255, 3)
+        period = rng.uniform(6, 20)
+        yy, xx = np.mgrid[0:h, 0:w]
+        stripes = (np.sin((xx + yy * rng.uniform(-1, 1)) / period * np.pi) > 0)[..., None]
+        rgb = np.where(stripes, c1, c2).astype(np.float32)
+    else:
+        rgb = bank.texture(rng, h, w) if bank is not None else _noise_texture(rng, h, w)
+    return rgb, alpha
+
+
+def _polygon(rng, h, w):
+    alpha = np.zeros((h, w), np.float32)
+    if rng.random() < 0.5:
+        cv2.ellipse(alpha, (w // 2, h // 2), (max(1, w // 2 - 1), max(1, h // 2 - 1)), 0, 0, 360, 1.0, -1)
+    else:
+        pts = np.stack([rng.uniform(0, w - 1, 9), rng.uniform(0, h - 1, 9)], 1).astype(np.int32)
+        hull = cv2.convexHull(pts)
+        cv2.fillConvexPoly(alpha, hull, 1.0)
+    return alpha
+
+
+def _region_box(points, component, role, rng, scale):
+    """`(cx, cy, w, h)` of where the occluder goes."""
+    face = points.max(0) - points.min(0)
+    face_size = float(max(face))
+    if role == "glasses":
+        sel = points[36:48]
+        x0, y0 = sel.min(0)
+        x1, y1 = sel.max(0)
+        w, h = (x1 - x0) * 1.5, max(y1 - y0, 0.1 * face_size) * 2.4
+        return (x0 + x1) / 2, (y0 + y1) / 2, w, h
+    if role == "face_mask":
+        sel = np.concatenate([points[2:15], points[29:30]])
+        x0, y0 = sel.min(0)
+        x1, y1 = sel.max(0)
+        return (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * 1.05, (y1 - y0) * 1.05
+    if role == "cap":
+        brows = points[17:27]
+        x0, y0 = brows.min(0)
+        x1, _ = brows.max(0)
+        w = (x1 - x0) * 1.6
+        return (x0 + x1) / 2, y0 - 0.2 * w, w, w * 0.75
+    # The jaw line spans the whole face: occlude its lower part (chin and jowls), not all of it.
+    sel = points[4:13] if component == "jaw" else points[list(COMPONENTS[component])]
+    x0, y0 = sel.min(0)
+    x1, y1 = sel.max(0)
+    minimum = 0.2 * face_size
+    w = max(x1 - x0, minimum) * rng.uniform(*scale)
+    h = max(y1 - y0, minimum) * rng.uniform(*scale)
+    cx = (x0 + x1) / 2 + rng.uniform(-0.15, 0.15) * w
+    cy = (y0 + y1) / 2 + rng.uniform(-0.15, 0.15) * h
+    return cx, cy, w, h
+
+
+def _paste(image, rgb, alpha, cx, cy, angle):
+    """Rotate the `(h, w)` occluder by `angle` and composite it centred at (cx, cy)."""
+    h, w = alpha.shape
+    diag = int(np.ceil(np.hypot(h, w))) + 2
+    m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
+    m[:, 2] += (diag / 2 - w / 2, diag / 2 - h / 2)
+    rgb_r = cv2.warpAffine(rgb.astype(np.float32), m, (diag, diag), flags=cv2.INTER_LINEAR)
+    a_r = cv2.warpAffine(alpha.astype(np.float32), m, (diag, diag), flags=cv2.INTER_LINEAR)
+    H, W = image.shape[:2]
+    x0, y0 = int(round(cx - diag / 2)), int(round(cy - diag / 2))
+    sx0, sy0 = max(0, -x0), max(0, -y0)
+    dx0, dy0 = max(0, x0), max(0, y0)
+    dx1, dy1 = min(W, x0 + diag), min(H, y0 + diag)
+    out = image.astype(np.float32)
+    mask = np.zeros((H, W), np.uint8)
+    if dx1 <= dx0 or dy1 <= dy0:
+        return image.copy(), mask
+    a = a_r[sy0 : sy0 + dy1 - dy0, sx0 : sx0 + dx1 - dx0]
+    binary = a > 0.5
+    a = np.where(binary, np.maximum(a, 1.0), 0.0)[..., None]  # hard edge: the mask is exact
+    region = out[dy0:dy1, dx0:dx1]
+    out[dy0:dy1, dx0:dx1] = region * (1 - a) + rgb_r[sy0 : sy0 + dy1 - dy0, sx0 : sx0 + dx1 - dx0] * a
+    mask[dy0:dy1, dx0:dx1] = binary
+    return np.clip(out, 0, 255).astype(np.uint8), mask
+
+
+def landmark_flags(mask, points):
+    """Per-landmark occlusion flags: 1 where the mask covers the (rounded) landmark."""
+    h, w = mask.shape[:2]
+    xy = np.round(np.asarray(points)).astype(int)
+    inside = (xy[:, 0] >= 0) & (xy[:, 0] < w) & (xy[:, 1] >= 0) & (xy[:, 1] < h)
+    flags = np.zeros(len(xy), np.uint8)
+    flags[inside] = mask[xy[inside, 1], xy[inside, 0]] > 0
+    return flags
+
+
+def occlude(image, points, component=None, rng=None, bank=None, kind=None, scale=(1.0, 1.6)):
+    """Paste a synthetic occluder over `component` of the face.
+
+    Args:
+        image: `(H, W, 3)` uint8 RGB face.
+        points: `(68, 2)` 0-based landmarks.
+        component: one of `COMPONENT_NAMES` (random when None).
+        rng: `np.random.Generator` (seeded for reproducibility).
+        bank: `OccluderBank` for real objects, COFW hole shapes and textures; without one only
+            procedural kinds are drawn.
+        kind: one of `OCCLUSION_KINDS` (random among the available ones when None).
+        scale: (min, max) size of the occluder relative to the component box.
+
+    Returns:
+        `(occluded uint8 image, mask (H, W) uint8 in {0, 1}, flags (68,) uint8)`.
+    """
+    rng = rng if rng is not None else np.random.default_rng()
+    image = np.asarray(image)
+    points = np.asarray(points, np.float64)
+    if image.ndim != 3 or image.shape[2] != 3:
+        raise ValueError(f"occlude expects an (H, W, 3) image. Received: shape={image.shape}")
+    if points.shape != (68, 2):
+        raise ValueError(f"occlude expects (68, 2) points. Received: shape={points.shape}")
+    component = component or COMPONENT_NAMES[rng.integers(len(COMPONENT_NAMES))]
+    if component not in COMPONENTS:
+        raise ValueError(f"Unknown component {component!r}. Expected one of {COMPONENT_NAMES}")
+    available = ["texture", "hand"]
+    if bank is not None and bank.objects:
+        available.append("object")
+    if bank is not None and bank.holes:
+        available.append("cofw_hole")
+    if component in ("jaw", "mouth", "nose"):
+        available.append("band")
+    if kind is None:
+        kind = available[rng.integers(len(available))]
+    elif kind not in OCCLUSION_KINDS:
+        raise ValueError(f"Unknown occlusion kind {kind!r}. Expected one of {OCCLUSION_KINDS}")
+    elif kind not in available:
+        raise ValueError(f"occlusion kind {kind!r} is not available here (no bank, or not for {component!r})")
+
+    angle = rng.uniform(-20, 20)
+    if kind == "object":
+        fitting = {
+            "right_eye": ("glasses", "any"), "left_eye": ("glasses", "any"),
+            "right_brow": ("cap", "glasses", "any"), "left_brow": ("cap", "glasses", "any"),
+            "mouth": ("face_mask", "any"), "jaw": ("face_mask", "any"), "nose": ("face_mask", "any"),
+        }[component]
+        candidates = [o for o in bank.objects if o[1] in fitting] or bank.objects
+        name, role, rgba = candidates[rng.integers(len(candidates))]
+        cx, cy, w, h = _region_box(points, component, role, rng, scale)
+        if role in ("glasses", "face_mask", "cap"):
+            angle = rng.uniform(-8, 8)
+        else:  # keep the object's aspect ratio inside the box
+            oh, ow = rgba.shape[:2]
+            s = min(w / ow, h / oh)
+            w, h = ow * s, oh * s
+        w, h = max(4, int(w)), max(4, int(h))
+        rgba = cv2.resize(rgba, (w, h), interpolation=cv2.INTER_AREA).astype(np.float32)
+        rgb, alpha = rgba[..., :3], rgba[..., 3] / 255.0
+    else:
+        cx, cy, w, h = _region_box(points, component, "any", rng, scale)
+        if kind == "band":
+            face_w = points[:, 0].max() - points[:, 0].min()
+            w = face_w * rng.uniform(1.1, 1.4)
+            top = points[list(COMPONENTS[component]), 1].min() - 0.05 * face_w
+            h = points[:, 1].max() - top + 0.1 * face_w
+            cx, cy = points[:, 0].mean(), top + h / 2
+            angle = rng.uniform(-8, 8)
+        if kind == "hand":  # a hand spans more than the component it covers
+            w, h = w * 1.6, h * 1.8
+        w, h = max(4, int(w)), max(4, int(h))
+        if kind == "hand":
+            rgb, alpha = _hand(rng, h, w)
+        elif kind == "band":
+            rgb, alpha = _band(rng, h, w, bank)
+        else:
+            if kind == "cofw_hole":
+                hole = bank.holes[rng.integers(len(bank.holes))]
+                alpha = cv2.resize(hole, (w, h), interpolation=cv2.INTER_LINEAR)
+            else:
+                alpha = _polygon(rng, h, w)
+            rgb = bank.texture(rng, h, w) if bank is not None else _noise_texture(rng, h, w)
+    occluded, mask = _paste(image, rgb, alpha, cx, cy, angle)
+    return occluded, mask, landmark_flags(mask, points)
