@@ -1,0 +1,26 @@
+"""Recipes: one file a recipe (a `get_config()` plus the few lines that assemble it); the
+training logic lives in `recipes/trainers/`."""
+
+import importlib
+
+from zoo.registry import register
+
+RECIPE_MODULES = ("pfld_1x_300w", "pfld_025x_300w", "drn_300w")
+
+
+def _load():
+    out = {}
+    for name in RECIPE_MODULES:
+        mod = importlib.import_module(f"recipes.{name}")
+        out[mod.NAME] = mod
+        register("recipe", mod.NAME, mod.DESCRIPTION, mod.get_config)
+    return out
+
+
+RECIPES = _load()
+
+
+def get_recipe_config(name):
+    if name not in RECIPES:
+        raise KeyError(f"No recipe named {name!r}. Recipes: {', '.join(sorted(RECIPES))}")
+    return RECIPES[name].get_config()

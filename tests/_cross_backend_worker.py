@@ -11,6 +11,19 @@ import numpy as np
 import zoo  # noqa: F401  (registers the custom classes)
 
 
+def presets(folder):
+    """Predict with every shipped preset on DIR/faces.npz, write DIR/presets.<backend>.npz."""
+    from zoo.presets import list_presets
+
+    x = np.load(os.path.join(folder, "faces.npz"))["x"]
+    out = {}
+    for name in list_presets():
+        pred = zoo.load_preset(name).predict(x, verbose=0)
+        out[name] = np.asarray(pred["landmarks"] if isinstance(pred, dict) else pred)
+    np.savez(os.path.join(folder, f"presets.{keras.backend.backend()}.npz"), **out)
+    print(f"ok {keras.backend.backend()}")
+
+
 def main(folder):
     backend = keras.backend.backend()
     for path in sorted(glob.glob(os.path.join(folder, "*.keras"))):
@@ -25,4 +38,4 @@ def main(folder):
 
 
 if __name__ == "__main__":
-    main(sys.argv[1])
+    presets(sys.argv[2]) if sys.argv[1] == "--presets" else main(sys.argv[1])

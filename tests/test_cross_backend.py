@@ -59,3 +59,27 @@ def test_saved_model_loads_under_other_backend(other, tmp_path, rng):
         for key, value in outs.items():
             diff = np.abs(np.asarray(value) - got[key]).max()
             assert diff <= 1e-5, f"{stem}[{key}]: {keras.backend.backend()} -> {other} max abs diff {diff}"
+
+
+@pytest.mark.cross_backend
+def test_presets_predict_the_same_on_every_backend(tmp_path, helen_test):
+    from zoo.presets import list_presets
+
+    names = list_presets()
+    assert names, "no preset shipped"
+    x = np.stack([
+        np.asarray(__import__("cv2").resize(s.load_image(), (112, 112)), np.float32) / 255.0 for s in helen_test[:4]
+    ])
+    np.savez(tmp_path / "faces.npz", x=x)
+    import zoo
+
+    mine = {n: np.asarray(zoo.load_preset(n).predict(x, verbose=0)["landmarks"]) for n in names}
+    for other in (b for b in BACKENDS if b != keras.backend.backend()):
+        env = dict(os.environ, KERAS_BACKEND=other, TF_CPP_MIN_LOG_LEVEL="3")
+        proc = subprocess.run([sys.executable, os.path.join(HERE, "_cross_backend_worker.py"), "--presets", str(tmp_path)],
+                              env=env, capture_output=True, text=True, timeout=600)
+        assert proc.returncode == 0, proc.stderr[-3000:]
+        got = np.load(tmp_path / f"presets.{other}.npz")
+        for n in names:
+            diff = np.abs(mine[n] - got[n]).max() * 112
+            assert diff < 0.01, f"{n}: {keras.backend.backend()} vs {other} differ by {diff:.4f} px"

@@ -5,7 +5,11 @@ import keras
 import numpy as np
 
 from zoo.data.augment import augment_sample
+from zoo.data.occlusion import occlude
+from zoo.data.pose import euler_angles
 from zoo.data.transforms import CropTransform, box_from_points
+
+CROP_MODES = ("landmarks", "image")
 
 
 class LandmarkDataset(keras.utils.PyDataset):
@@ -20,28 +24,61 @@ class LandmarkDataset(keras.utils.PyDataset):
         batch_size: int.
         image_size: crop size S.
         augmenter: an `Augmenter`, or None for plain crops.
+        crop: "landmarks" (square box around the points + `margin`) or "image" (the whole
+            image, padded square: for folders of face crops, as at evaluation).
         margin: crop margin around the landmark box (each side, fraction of the box).
+        occlusion: probability of pasting a synthetic occluder (`occlude`) before cropping.
+        occluder_bank: `OccluderBank` used by `occlusion` (procedural occluders only if None).
         shuffle: shuffle the order every epoch.
         seed: int.
-        with_flags: also yield per-point occlusion flags `(B, 68)` as a dict target.
+        with_flags: add per-point `"visibility"` (1 = visible) to the targets.
+        with_pose: add `"pose"` (Euler angles of the crop's points, radians) and `"weight"`
+            (PFLD attribute weight: inverse frequency of large-pose / occluded samples,
+            relative to a plain face, capped at `max_weight`).
         **kwargs: `workers`, `use_multiprocessing`, `max_queue_size` of `PyDataset`.
+
+    Targets are the `(B, 68, 2)` array, or a dict with `"landmarks"` and the extras asked for.
     """
 
-    def __init__(self, samples, batch_size=32, image_size=112, augmenter=None, margin=0.2,
-                 shuffle=False, seed=0, with_flags=False, **kwargs):
+    def __init__(self, samples, batch_size=32, image_size=112, augmenter=None, crop="landmarks", margin=0.2,
+                 occlusion=0.0, occluder_bank=None, shuffle=False, seed=0, with_flags=False, with_pose=False,
+                 max_weight=5.0, **kwargs):
         super().__init__(**kwargs)
         if not samples:
             raise ValueError("LandmarkDataset needs at least one sample")
+        if crop not in CROP_MODES:
+            raise ValueError(f"`crop` must be one of {CROP_MODES}. Received: crop={crop!r}")
         self.samples = list(samples)
         self.batch_size = int(batch_size)
         self.image_size = int(image_size)
         self.augmenter = augmenter
+        self.crop = crop
         self.margin = margin
+        self.occlusion = float(occlusion)
+        self.occluder_bank = occluder_bank
         self.shuffle = shuffle
         self.seed = int(seed)
         self.with_flags = with_flags
+        self.with_pose = with_pose
+        self.max_weight = float(max_weight)
         self.epoch = 0
         self.channels_first = keras.config.image_data_format() == "channels_first"
+        self.class_weights = self._class_weights() if with_pose else None
+
+    def _attributes(self, points, flags):
+        yaw = abs(float(euler_angles(points, self.image_size)[1]))
+        return np.array([yaw > np.deg2rad(30), flags is not None and bool(np.any(flags))], bool)
+
+    def _class_weights(self):
+        attrs = np.stack([self._attributes(s.points, s.flags) for s in self.samples])
+        frac = np.clip(attrs.mean(0), 1.0 / len(self.samples), 1.0)
+        normal = np.clip(1.0 - attrs.any(1).mean(), 1.0 / len(self.samples), 1.0)
+        return {"normal": 1.0 / normal, "attributes": 1.0 / frac}
+
+    def _weight(self, points, flags):
+        a = self._attributes(points, flags)
+        w = self.class_weights["normal"] if not a.any() else float((a * self.class_weights["attributes"]).sum())
+        return float(np.clip(w / self.class_weights["normal"], 1.0, self.max_weight))  # a plain face weighs 1
 
     def __len__(self):
         return -(-len(self.samples) // self.batch_size)
@@ -52,36 +89,60 @@ class LandmarkDataset(keras.utils.PyDataset):
             np.random.default_rng([self.seed, self.epoch]).shuffle(idx)
         return idx
 
+    def transform_for(self, image, points):
+        """The `CropTransform` this data set uses for an image and its points."""
+        if self.crop == "image":
+            h, w = image.shape[:2]
+            return CropTransform.from_box((0, 0, w, h), self.image_size, margin=0.0)
+        return CropTransform.from_box(box_from_points(points), self.image_size, self.margin)
+
     def load(self, i, rng=None):
-        """One crop: `(uint8 crop, crop points in pixels, CropTransform, flip permutation or None)`."""
+        """One crop: `(uint8 crop, crop points in pixels, CropTransform, flags or None,
+        flip permutation or None)`."""
         s = self.samples[i]
+        rng = rng if rng is not None else np.random.default_rng([self.seed, self.epoch, i])
         image = s.load_image()
-        t = CropTransform.from_box(box_from_points(s.points), self.image_size, self.margin)
+        flags = s.flags
+        if self.occlusion and rng.random() < self.occlusion:
+            image, _, new_flags = occlude(image, s.points, None, rng, self.occluder_bank)
+            flags = new_flags if flags is None else np.maximum(flags, new_flags)
+        t = self.transform_for(image, s.points)
         if self.augmenter is not None:
-            rng = rng if rng is not None else np.random.default_rng([self.seed, self.epoch, i])
-            return augment_sample(image, s.points, t, self.augmenter, rng)
-        return t.warp(image), t.apply_points(s.points), t, None
+            crop, pts, t, perm = augment_sample(image, s.points, t, self.augmenter, rng)
+        else:
+            crop, pts, perm = t.warp(image), t.apply_points(s.points), None
+        if flags is not None and perm is not None:
+            flags = flags[perm]
+        return crop, pts, t, flags, perm
 
     def __getitem__(self, index):
         if index >= len(self):
             raise IndexError(index)
         ids = self._order()[index * self.batch_size : (index + 1) * self.batch_size]
         rng = np.random.default_rng([self.seed, self.epoch, index])
-        images, points, flags = [], [], []
+        images, points, vis, poses, weights = [], [], [], [], []
         for i in ids:
-            crop, pts, _, perm = self.load(i, rng)
+            crop, pts, _, flags, _ = self.load(i, rng)
             images.append(crop)
             points.append(pts / self.image_size)
-            f = self.samples[i].flags
-            f = np.zeros(len(pts), np.float32) if f is None else f.astype(np.float32)
-            flags.append(f if perm is None else f[perm])
+            f = np.zeros(len(pts), np.float32) if flags is None else flags.astype(np.float32)
+            vis.append(1.0 - f)
+            if self.with_pose:
+                poses.append(euler_angles(pts, self.image_size))
+                weights.append(self._weight(pts, flags))
         x = np.stack(images).astype(np.float32) / 255.0
         if self.channels_first:
             x = np.transpose(x, (0, 3, 1, 2))
         y = np.stack(points).astype(np.float32)
+        if not (self.with_flags or self.with_pose):
+            return x, y
+        out = {"landmarks": y}
         if self.with_flags:
-            return x, {"landmarks": y, "visibility": 1.0 - np.stack(flags)}
-        return x, y
+            out["visibility"] = np.stack(vis).astype(np.float32)
+        if self.with_pose:
+            out["pose"] = np.stack(poses).astype(np.float32)
+            out["weight"] = np.asarray(weights, np.float32)
+        return x, out
 
     def on_epoch_end(self):
         self.epoch += 1

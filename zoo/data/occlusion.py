@@ -139,12 +139,12 @@ def _hole_shape(visible):
 
 
 def _noise_texture(rng, h, w):
-    base = rng.uniform(0, 255, size=3)
+    """A procedural texture: a random base colour, smooth colour blobs at two scales, grain."""
     out = np.empty((h, w, 3), np.float32)
-    for scale, amp in ((4, 60.0), (16, 30.0), (64, 15.0)):
-        small = rng.normal(0, 1, size=(max(1, h // max(1, h // scale)), max(1, w // max(1, w // scale)), 3)).astype(np.float32)
-        out += cv2.resize(small, (w, h), interpolation=cv2.INTER_CUBIC) * amp if scale != 4 else 0
-    out = out * 0 + base + cv2.resize(rng.normal(0, 40, size=(8, 8, 3)).astype(np.float32), (w, h), interpolation=cv2.INTER_CUBIC)
+    out[:] = rng.uniform(0, 255, size=3)
+    for cells, amp in ((4, 40.0), (12, 20.0)):
+        blobs = rng.normal(0, amp, size=(cells, cells, 3)).astype(np.float32)
+        out += cv2.resize(blobs, (w, h), interpolation=cv2.INTER_CUBIC)
     out += rng.normal(0, 8, size=(h, w, 3)).astype(np.float32)
     return np.clip(out, 0, 255)
 

@@ -2,8 +2,11 @@
 
 from zoo.layers.dilated_block import DilatedBlock
 from zoo.layers.down_block import DownBlock
+from zoo.layers.inverted_residual import InvertedResidual
 from zoo.layers.patch_block import PatchBlock
 from zoo.layers.self_attention_2d import SelfAttention2D
+from zoo.layers.shape_indexed_patches import ShapeIndexedPatches
+from zoo.layers.shape_perturbation import ShapePerturbation
 from zoo.layers.up_block import UpBlock
 
-__all__ = ["DilatedBlock", "DownBlock", "PatchBlock", "SelfAttention2D", "UpBlock"]
+__all__ = ["DilatedBlock", "DownBlock", "InvertedResidual", "PatchBlock", "SelfAttention2D", "ShapeIndexedPatches", "ShapePerturbation", "UpBlock"]

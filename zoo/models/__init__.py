@@ -1,5 +1,7 @@
-"""The zoo's models: GAN-IA restorers and discriminators (landmark regressors follow)."""
+"""The zoo's models: GAN-IA restorers and discriminators, and the landmark regressors (heads)."""
 
+from zoo.models.drn import DRN
 from zoo.models.gania import DecorruptAutoencoder, GANIAGenerator, GlobalDiscriminator, LocalDiscriminator
+from zoo.models.pfld import PFLD
 
-__all__ = ["DecorruptAutoencoder", "GANIAGenerator", "GlobalDiscriminator", "LocalDiscriminator"]
+__all__ = ["DRN", "DecorruptAutoencoder", "GANIAGenerator", "GlobalDiscriminator", "LocalDiscriminator", "PFLD"]

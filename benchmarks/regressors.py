@@ -1,0 +1,87 @@
+"""Landmark regressors: accuracy of the shipped presets on every staged test set, and speed per
+backend (one subprocess each).
+
+Accuracy (inter-ocular NME, failure rate and AUC at 0.10) on the 230 clean HELEN-test faces and
+on their deterministic synthetic occlusion (seed 0; SYNTHETIC, not COFW). Speed: parameters,
+weights file size, ms/face at batch 1 and faces/s at batch 32 (compiled predict).
+
+    python benchmarks/regressors.py [--backends tensorflow,jax,torch] [--repeats 10]
+
+Prints two tables and writes benchmarks/results/regressors.json.
+"""
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from benchmarks._common import BACKENDS, machine, print_table, run_worker, timed, write_json  # noqa: E402
+
+PRESETS = ("pfld_0.25x_300w", "pfld_1x_300w", "drn_300w")
+
+
+def worker(args):
+    import json
+
+    import keras
+    import numpy as np
+
+    import zoo
+    from zoo.presets import PRESET_DIR, preset_record
+
+    rows = []
+    rng = np.random.default_rng(0)
+    for name in args.presets:
+        model = zoo.load_preset(name)
+        size = model.inputs[0].shape[1]
+        rec = preset_record(name)
+        row = {"backend": keras.backend.backend(), "preset": name, "params": model.count_params(),
+               "file_mb": os.path.getsize(os.path.join(PRESET_DIR, "weights", rec["weights"])) / 2**20}
+        x1 = rng.uniform(0, 1, (1, size, size, 3)).astype("float32")
+        x32 = rng.uniform(0, 1, (32, size, size, 3)).astype("float32")
+        row["ms_per_face_b1"] = timed(lambda: model.predict_on_batch(x1), args.repeats, warmup=2)
+        row["faces_per_s_b32"] = 32000.0 / timed(lambda: model.predict_on_batch(x32), args.repeats, warmup=2)
+        rows.append(row)
+    print(json.dumps(rows))
+
+
+def accuracy(presets):
+    from recipes.export_preset import test_sets
+    from zoo import load_preset
+    from zoo.pipeline import evaluate_folder
+
+    rows = []
+    for name in presets:
+        model = load_preset(name)
+        for key, (folder, pattern, _) in test_sets().items():
+            m, _ = evaluate_folder(model, folder, pattern=pattern)
+            rows.append({"preset": name, "test_set": key, "n": m["n"], "nme_%": 100 * m["nme"],
+                         "fr_0.10_%": 100 * m["fr_0.10"], "auc_0.10": m["auc_0.10"]})
+    return rows
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("--backends", default=",".join(BACKENDS))
+    p.add_argument("--presets", default=",".join(PRESETS))
+    p.add_argument("--repeats", type=int, default=10)
+    p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+    args = p.parse_args()
+    args.presets = args.presets.split(",")
+    if args.worker:
+        return worker(args)
+    os.environ.setdefault("KERAS_BACKEND", "tensorflow")
+    acc = accuracy(args.presets)
+    print_table(acc, ["preset", "test_set", "n", "nme_%", "fr_0.10_%", "auc_0.10"])
+    print()
+    speed = []
+    for backend in args.backends.split(","):
+        speed += run_worker(__file__, backend, ["--presets", ",".join(args.presets), "--repeats", str(args.repeats)])
+    print_table(speed, ["backend", "preset", "params", "file_mb", "ms_per_face_b1", "faces_per_s_b32"])
+    path = write_json("regressors.json", {"benchmark": "regressors", "machine": machine(), "accuracy": acc, "speed": speed})
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,111 @@
+"""Turn a finished training run into a shipped preset: copy its best weights into
+`zoo/presets/weights/` and write `zoo/presets/<name>.json` with the recipe, data, training
+record and the NME measured on every staged test set.
+
+    python -m recipes.export_preset runs/pfld_0.25x_300w --name pfld_0.25x_300w
+"""
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import time
+
+import keras
+
+from recipes.trainers.checkpoint import load_state
+from zoo import registry
+from zoo.data.paths import dataset_path
+from zoo.pipeline import evaluate_folder
+from zoo.presets import PRESET_DIR, load_weights_strict
+
+SYNTHETIC_CACHE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", ".cache")
+
+
+def synthetic_helen_test(seed=0):
+    """The deterministic synthetic occlusion of the 230 HELEN-test faces (made once, cached)."""
+    from zoo.data.synthetic_set import occlude_folder
+
+    dst = os.path.join(SYNTHETIC_CACHE, f"helen_test_occluded_seed{seed}")
+    if not os.path.isfile(os.path.join(dst, "occlusion.csv")):
+        occlude_folder(dataset_path("300w"), dst, seed=seed, pattern="helen_testset_*")
+    return dst
+
+
+def test_sets():
+    """name -> (folder, pattern, label) of every staged test set a regressor is measured on."""
+    return {
+        "helen_test_clean": (dataset_path("300w"), "helen_testset_*", "300-W HELEN test, 230 clean faces"),
+        "helen_test_synthetic_occlusion": (synthetic_helen_test(0), "*", "HELEN test with synthetic occlusion (seed 0) - SYNTHETIC"),
+    }
+
+
+def measure(model, label):
+    out = {}
+    for key, (folder, pattern, desc) in test_sets().items():
+        m, _ = evaluate_folder(model, folder, pattern=pattern, label=label)
+        out[key] = {"description": desc, **{k: (round(v, 5) if isinstance(v, float) else v) for k, v in m.items()}}
+    return out
+
+
+def export(run_dir, name, description=None):
+    with open(os.path.join(run_dir, "config.json")) as f:
+        config = json.load(f)
+    state = load_state(run_dir)
+    model_name = config["regressor"]
+    model_cfg = {"input_size": config["input_size"], **config.get("regressor_kwargs", {})}
+    model = registry.create_model(model_name, **model_cfg)
+    weights = os.path.join(run_dir, "best.weights.h5")
+    load_weights_strict(model, weights)
+    os.makedirs(os.path.join(PRESET_DIR, "weights"), exist_ok=True)
+    dst = os.path.join(PRESET_DIR, "weights", f"{name}.weights.h5")
+    shutil.copyfile(weights, dst + ".tmp")
+    os.replace(dst + ".tmp", dst)
+    record = {
+        "name": name,
+        "description": description or f"{model_name} trained by recipe {config['name']} on 300-W AFW + HELEN train",
+        "model": model_name,
+        "config": model_cfg,
+        "weights": os.path.basename(dst),
+        "weights_bytes": os.path.getsize(dst),
+        "parameters": int(model.count_params()),
+        "recipe": config["name"],
+        "recipe_config": config,
+        "data": {
+            "train": "ZOO_DATA/300w_subset_afw_helen/images: afw_* + helen_trainset_* (1,207 faces) minus an 8% validation split",
+            "validation": "8% of the training faces (crc32 of the name), used to pick the best epoch",
+            "never_seen": "helen_testset_* (230 faces)",
+        },
+        "training": {
+            "epochs": state["epoch"] + 1,
+            "best_epoch": state["best_epoch"],
+            "best_val_nme": state["best"],
+            "backend": config.get("backend"),
+            "where": f"CPU ({platform.processor() or platform.machine()}, {os.cpu_count()} cores), this repository's runs_chain",
+            "exported": time.strftime("%Y-%m-%d"),
+            "history_tail": state["history"][-3:],
+        },
+        "metrics": measure(model, name),
+    }
+    path = os.path.join(PRESET_DIR, f"{name}.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump(record, f, indent=2)
+    os.replace(path + ".tmp", path)
+    return record
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("run_dir")
+    p.add_argument("--name", required=True)
+    p.add_argument("--description")
+    args = p.parse_args()
+    rec = export(args.run_dir, args.name, args.description)
+    print(f"{rec['name']}: backend {keras.backend.backend()}")
+    for k, m in rec["metrics"].items():
+        print(f"  {k:<32} NME {m['nme']:.4f}  FR@0.10 {m['fr_0.10']:.3f}  AUC@0.10 {m['auc_0.10']:.3f}  (n={m['n']})")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,146 @@
+"""Supervised training of a landmark regressor from a recipe config, with `model.fit` (so it
+runs on TensorFlow, JAX and PyTorch alike): data, augmentation, loss, optimiser, schedule, best
+checkpoint by validation NME, atomic checkpoints and `resume`."""
+
+import json
+import os
+import time
+import zlib
+
+import keras
+import numpy as np
+
+from recipes.trainers.checkpoint import AtomicCheckpoint, load_optimizer, load_state
+from zoo import registry
+from zoo.data import Augmenter, LandmarkDataset, OccluderBank, dataset_path, load_landmark_folder
+from zoo.losses import regressor_loss
+from zoo.metrics import NMEMetric
+
+
+class LossModel(keras.Model):
+    """Wraps a regressor for `fit`: its call is the regressor's, its loss a function of the
+    whole output dict and target dict (PFLD's loss needs landmarks and pose together)."""
+
+    def __init__(self, regressor, loss_fn, **kwargs):
+        super().__init__(**kwargs)
+        self.regressor = regressor
+        self.loss_fn = loss_fn
+        self.nme_metric = NMEMetric(name="nme")
+
+    def call(self, x, training=False):
+        return self.regressor(x, training=training)
+
+    def compute_loss(self, x=None, y=None, y_pred=None, sample_weight=None, training=True):
+        loss = self.loss_fn(y, y_pred)
+        for extra in self.losses:
+            loss = loss + extra
+        return loss
+
+    def compute_metrics(self, x, y, y_pred, sample_weight=None):
+        self.nme_metric.update_state(y["landmarks"], y_pred["landmarks"])
+        return self.get_metrics_result()
+
+
+def split_train_val(samples, val_fraction, seed=0):
+    """Deterministic split by a hash of the sample name (stable as folders grow)."""
+    if not val_fraction:
+        return samples, []
+    cut = int(val_fraction * 10000)
+    val = [s for s in samples if (zlib.crc32(f"{seed}:{s.name}".encode()) % 10000) < cut]
+    names = {s.name for s in val}
+    return [s for s in samples if s.name not in names], val
+
+
+def load_samples(data_cfg):
+    folder = data_cfg.get("path") or dataset_path(data_cfg.get("root", "300w"))
+    samples = []
+    for pattern in data_cfg["train_patterns"]:
+        samples += load_landmark_folder(folder, pattern)
+    return split_train_val(samples, data_cfg.get("val_fraction", 0.08), data_cfg.get("split_seed", 0))
+
+
+def build_regressor(config):
+    return registry.create_model(config["regressor"], input_size=config["input_size"], **config.get("regressor_kwargs", {}))
+
+
+def make_datasets(config, train, val, limit=None):
+    d = config["data"]
+    if limit:
+        train, val = train[:limit], val[: max(2, limit // 4)]
+    bank = None
+    if config.get("occlusion", 0):
+        bank = OccluderBank.from_data_root(texture_paths=[s.image_path for s in train[:200]])
+    common = dict(batch_size=config["batch_size"], image_size=config["input_size"], crop=d.get("crop", "image"),
+                  margin=d.get("margin", 0.2), with_pose=True, with_flags=bool(config.get("regressor_kwargs", {}).get("visibility")))
+    train_ds = LandmarkDataset(train, augmenter=Augmenter(**config.get("augment", {})), occlusion=config.get("occlusion", 0.0),
+                               occluder_bank=bank, shuffle=True, seed=config.get("seed", 0),
+                               workers=config.get("workers", 1), use_multiprocessing=config.get("workers", 1) > 1, **common)
+    val_ds = LandmarkDataset(val, **common) if val else None
+    return train_ds, val_ds
+
+
+def make_optimizer(config, steps_per_epoch):
+    o = config["optimizer"]
+    total = max(1, steps_per_epoch * config["epochs"])
+    lr = o["learning_rate"]
+    if o.get("schedule") == "cosine":
+        warmup = min(total // 2, int(o.get("warmup_epochs", 0) * steps_per_epoch))
+        lr = keras.optimizers.schedules.CosineDecay(
+            0.0 if warmup else lr, max(1, total - warmup), alpha=o.get("final_lr_fraction", 0.01),
+            warmup_target=lr if warmup else None, warmup_steps=warmup,
+        )
+    if o.get("name", "adam") == "adamw":
+        return keras.optimizers.AdamW(lr, weight_decay=o.get("weight_decay", 1e-4), clipnorm=o.get("clipnorm"))
+    return keras.optimizers.Adam(lr, clipnorm=o.get("clipnorm"))
+
+
+def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, samples=None):
+    """Train `config` into `out_dir` (checkpoints, `state.json`, `config.json`).
+
+    Args:
+        config: a recipe config dict (see `recipes/pfld_1x_300w.py`).
+        out_dir: run folder.
+        resume: continue from the last checkpoint in `out_dir` (same epoch, weights, optimizer).
+        epochs: override the number of epochs.
+        limit: use only this many training faces (smoke tests).
+        samples: `(train, val)` lists of `LandmarkSample` instead of the recipe's data.
+
+    Returns:
+        `{"state": ..., "regressor": the trained model (best checkpoint when a validation set exists)}`.
+    """
+    config = dict(config)
+    if epochs is not None:
+        config["epochs"] = int(epochs)
+    keras.utils.set_random_seed(config.get("seed", 0))
+    os.makedirs(out_dir, exist_ok=True)
+    train_s, val_s = samples if samples is not None else load_samples(config["data"])
+    train_ds, val_ds = make_datasets(config, train_s, val_s, limit)
+    regressor = build_regressor(config)
+    loss_cfg = dict(config.get("loss", {}))
+    loss_cfg.pop("name", None)
+    loss_cfg.setdefault("scale", float(config["input_size"]))
+    model = LossModel(regressor, lambda y, p: regressor_loss(y, p, **loss_cfg))
+    optimizer = make_optimizer(config, len(train_ds))
+    model.compile(optimizer=optimizer)
+    model(np.zeros((1, *regressor.inputs[0].shape[1:]), "float32"))
+
+    state = load_state(out_dir) if resume else None
+    initial_epoch = 0
+    if state is not None:
+        regressor.load_weights(os.path.join(out_dir, "last.weights.h5"))
+        load_optimizer(optimizer, os.path.join(out_dir, "optimizer.npz"), model.trainable_variables)
+        initial_epoch = state["epoch"] + 1
+        train_ds.epoch = initial_epoch
+        print(f"resuming {out_dir} at epoch {initial_epoch + 1}", flush=True)
+    with open(os.path.join(out_dir, "config.json"), "w") as f:
+        json.dump({**config, "backend": keras.backend.backend()}, f, indent=2, default=str)
+    ckpt = AtomicCheckpoint(out_dir, regressor, monitor="val_nme" if val_ds is not None else "nme", state=state)
+    t0 = time.time()
+    if initial_epoch < config["epochs"]:
+        model.fit(train_ds, validation_data=val_ds, epochs=config["epochs"], initial_epoch=initial_epoch,
+                  callbacks=[ckpt], verbose=verbose)
+    ckpt.state["train_seconds"] = ckpt.state.get("train_seconds", 0.0) + time.time() - t0
+    best = os.path.join(out_dir, "best.weights.h5")
+    if os.path.isfile(best):
+        regressor.load_weights(best)
+    return {"state": ckpt.state, "regressor": regressor, "config": config}

@@ -1,0 +1,27 @@
+"""`python -m zoo eval --data DIR --regressor NAME --out OUT [--save-predictions]`."""
+
+
+def add_parser(sub):
+    p = sub.add_parser("eval", help="evaluate a landmark regressor on a folder of face crops + .pts")
+    p.add_argument("--data", required=True, help="folder of face crops with same-stem .pts files")
+    p.add_argument("--regressor", required=True, help="a preset, a registered model, or a .keras file")
+    p.add_argument("--out", required=True, help="output folder: metrics.json, per_image.csv, ced.png")
+    p.add_argument("--pattern", default="*", help="glob on file names (default: all)")
+    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--save-predictions", action="store_true", help="write OUT/predictions/<stem>.pts")
+    p.set_defaults(func=run)
+
+
+def run(args):
+    from zoo.pipeline import evaluate_folder, resolve_regressor
+
+    model = resolve_regressor(args.regressor)
+    m, _ = evaluate_folder(model, args.data, args.out, args.pattern, args.batch_size, args.save_predictions, label=args.regressor)
+    keys = ["n", "nme", "nme_median", "fr_0.08", "auc_0.08", "fr_0.10", "auc_0.10", "nme_visible_points", "nme_occluded_points", "ms_per_face"]
+    print(f"{'metric':<22}value")
+    for k in keys:
+        if k in m:
+            v = m[k]
+            print(f"{k:<22}{v if isinstance(v, int) else f'{v:.4f}'}")
+    print(f"wrote {args.out}/metrics.json")
+    return 0

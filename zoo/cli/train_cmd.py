@@ -1,0 +1,27 @@
+"""`python -m zoo train RECIPE --out DIR [--resume] [--epochs N] [--limit N]`."""
+
+
+def add_parser(sub):
+    p = sub.add_parser("train", help="train a recipe (checkpointed, resumable)")
+    p.add_argument("recipe", help="a recipe name (python -m zoo list --kind recipe)")
+    p.add_argument("--out", required=True, help="run folder (checkpoints, state.json, config.json)")
+    p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
+    p.add_argument("--epochs", type=int, help="override the recipe's epochs")
+    p.add_argument("--limit", type=int, help="train on this many faces only (smoke runs)")
+    p.set_defaults(func=run)
+
+
+def run(args):
+    try:
+        from recipes import get_recipe_config
+    except ModuleNotFoundError:
+        raise FileNotFoundError("recipes/ is not importable: run from a checkout of the repository") from None
+    config = get_recipe_config(args.recipe)
+    if config.get("task") != "regressor":
+        raise ValueError(f"recipe {args.recipe!r} is not trained by this command (task {config.get('task')!r})")
+    from recipes.trainers.supervised import train
+
+    result = train(config, args.out, resume=args.resume, epochs=args.epochs, limit=args.limit)
+    s = result["state"]
+    print(f"done: {s['epoch'] + 1} epochs, best val NME {s['best']} at epoch {s['best_epoch']}; weights in {args.out}")
+    return 0

@@ -1,0 +1,116 @@
+"""Landmark losses in keras.ops (every backend). Coordinates are normalised crop coordinates;
+`scale` converts them to pixels where a loss has pixel-unit parameters (Wing)."""
+
+import math
+
+from keras import ops
+
+
+def _point_sq_err(y_true, y_pred):
+    return ops.sum(ops.square(ops.cast(y_pred, "float32") - ops.cast(y_true, "float32")), axis=-1)  # (B, K)
+
+
+def l2_landmark_loss(y_true, y_pred):
+    """Per-sample sum over points of squared error, averaged over the batch -> scalar."""
+    return ops.mean(ops.sum(_point_sq_err(y_true, y_pred), axis=-1))
+
+
+def per_sample_l2(y_true, y_pred):
+    """`(B,)` sum over points of squared error."""
+    return ops.sum(_point_sq_err(y_true, y_pred), axis=-1)
+
+
+def per_sample_wing(y_true, y_pred, w=10.0, epsilon=2.0, scale=112.0):
+    """`(B,)` Wing loss (Feng et al., CVPR 2018) summed over coordinates, in pixel units at `scale`."""
+    x = ops.abs(ops.cast(y_pred, "float32") - ops.cast(y_true, "float32")) * scale
+    c = w - w * math.log(1.0 + w / epsilon)
+    loss = ops.where(x < w, w * ops.log(1.0 + x / epsilon), x - c)
+    return ops.sum(ops.reshape(loss, (ops.shape(loss)[0], -1)), axis=-1) / scale
+
+
+def wing_loss(y_true, y_pred, w=10.0, epsilon=2.0, scale=112.0):
+    return ops.mean(per_sample_wing(y_true, y_pred, w, epsilon, scale))
+
+
+def angle_weight(angles_true, angles_pred):
+    """PFLD's geometric weight `sum_k (1 - cos(theta_k))` over the three Euler-angle errors, `(B,)`."""
+    d = ops.cast(angles_pred, "float32") - ops.cast(angles_true, "float32")
+    return ops.sum(1.0 - ops.cos(d), axis=-1)
+
+
+def pfld_loss(y_true, y_pred, landmark_loss="l2", plus_one=True, scale=112.0):
+    """The PFLD loss: `mean_n( w_attr_n * W_angle_n * L_n )` where `W_angle = sum_k(1 - cos
+    theta_k)` and `L_n` is the landmark loss of sample n (L2, or Wing).
+
+    `y_true`: dict with "landmarks" `(B, K, 2)`, "pose" `(B, 3)` (radians) and optionally
+    "weight" `(B,)` (per-attribute class weights; 1 when absent). `y_pred`: dict with
+    "landmarks" and "pose".
+
+    With `plus_one=True` (default) the angle weight is `1 + W_angle` and the angle term is
+    also added on its own: in the paper's product form the landmark gradient vanishes as the
+    pose branch becomes accurate; `plus_one=False` gives the paper's form exactly.
+    """
+    if landmark_loss == "l2":
+        per = per_sample_l2(y_true["landmarks"], y_pred["landmarks"])
+    elif landmark_loss == "wing":
+        per = per_sample_wing(y_true["landmarks"], y_pred["landmarks"], scale=scale)
+    else:
+        raise ValueError(f"`landmark_loss` must be 'l2' or 'wing'. Received: {landmark_loss!r}")
+    w_angle = angle_weight(y_true["pose"], y_pred["pose"])
+    w_attr = ops.cast(y_true["weight"], "float32") if "weight" in y_true else ops.ones_like(per)
+    if plus_one:
+        return ops.mean(w_attr * (1.0 + ops.stop_gradient(w_angle)) * per) + ops.mean(w_angle)
+    return ops.mean(w_attr * w_angle * per)
+
+
+def cascade_loss(y_true, y_pred, landmark_loss="l2", stage_weight=0.5, scale=112.0):
+    """Deep supervision of a cascade: the final shape's loss plus `stage_weight` x each
+    intermediate stage's (`y_pred` keys "stage_0" ... ), all against `y_true["landmarks"]`."""
+    per_fn = per_sample_l2 if landmark_loss == "l2" else (lambda a, b: per_sample_wing(a, b, scale=scale))
+    target = y_true["landmarks"]
+    w = ops.cast(y_true["weight"], "float32") if "weight" in y_true else 1.0
+    total = ops.mean(w * per_fn(target, y_pred["landmarks"]))
+    stages = sorted(k for k in y_pred if k.startswith("stage_"))
+    for k in stages[:-1]:  # the last stage is the final output
+        total = total + stage_weight * ops.mean(w * per_fn(target, y_pred[k]))
+    return total
+
+
+def visibility_loss(visibility_true, visibility_pred):
+    """Binary cross-entropy of the per-landmark visibility head, `(B, K)` -> scalar."""
+    p = ops.clip(ops.cast(visibility_pred, "float32"), 1e-6, 1 - 1e-6)
+    t = ops.cast(visibility_true, "float32")
+    return -ops.mean(t * ops.log(p) + (1 - t) * ops.log(1 - p))
+
+
+def regressor_loss(y_true, y_pred, landmark_loss="l2", stage_weight=0.5, visibility_weight=0.1, plus_one=True, scale=112.0):
+    """The loss of any registered regressor, composed from what its outputs hold, so a recipe
+    swaps regressors without touching its loss:
+
+    - "landmarks": the landmark loss (L2 or Wing), per sample, times the attribute weight
+      `y_true["weight"]` when given;
+    - "pose" (PFLD): times the angle weight `1 + sum(1 - cos)` (`pfld_loss`), plus the angle term;
+    - "stage_*" (DRN): plus `stage_weight` x each intermediate stage's loss (`cascade_loss`);
+    - "visibility": plus `visibility_weight` x its cross-entropy against `y_true["visibility"]`.
+    """
+    per_fn = per_sample_l2 if landmark_loss == "l2" else (lambda a, b: per_sample_wing(a, b, scale=scale))
+    if landmark_loss not in ("l2", "wing"):
+        raise ValueError(f"`landmark_loss` must be 'l2' or 'wing'. Received: {landmark_loss!r}")
+    target = y_true["landmarks"]
+    per = per_fn(target, y_pred["landmarks"])
+    w = ops.cast(y_true["weight"], "float32") if "weight" in y_true else ops.ones_like(per)
+    total = 0.0
+    if "pose" in y_pred and "pose" in y_true:
+        w_angle = angle_weight(y_true["pose"], y_pred["pose"])
+        if plus_one:
+            total = ops.mean(w * (1.0 + ops.stop_gradient(w_angle)) * per) + ops.mean(w_angle)
+        else:
+            total = ops.mean(w * w_angle * per)
+    else:
+        total = ops.mean(w * per)
+    stages = sorted(k for k in y_pred if k.startswith("stage_"))
+    for k in stages[:-1]:
+        total = total + stage_weight * ops.mean(w * per_fn(target, y_pred[k]))
+    if "visibility" in y_pred and "visibility" in y_true:
+        total = total + visibility_weight * visibility_loss(y_true["visibility"], y_pred["visibility"])
+    return total

@@ -1,0 +1,78 @@
+import keras
+
+from zoo.layers import InvertedResidual
+from zoo.models._base import ZooModel
+from zoo.models._regressor import conv_bn_relu, landmark_output, regressor_input
+
+
+def _channels(n, width):
+    return max(8, int(round(n * width / 4.0)) * 4)
+
+
+@keras.saving.register_keras_serializable(package="zoo")
+class PFLD(ZooModel):
+    """PFLD: a MobileNetV2 backbone with a multi-scale fully-connected landmark head and an
+    auxiliary head-pose branch (three Euler angles, used by the loss during training).
+
+    Input: `(B, S, S, 3)` face crops in [0, 1] (S = 112 in the paper). Outputs a dict:
+    `"landmarks"` `(B, n_points, 2)` in normalised crop coordinates (pixel / S), `"pose"`
+    `(B, 3)` (pitch, yaw, roll in radians), and with `visibility=True` `"visibility"`
+    `(B, n_points)` (sigmoid, 1 = visible).
+
+    Args:
+        width: width multiplier (1.0 = PFLD 1x, 0.25 = PFLD 0.25x).
+        input_size: crop side S.
+        n_points: landmarks (68).
+        visibility: add the per-landmark visibility head (beyond the paper).
+        data_format: "channels_last" / "channels_first" (default: keras config).
+
+    Example:
+    >>> m = PFLD(width=0.25)
+    >>> m(keras.ops.zeros((1, 112, 112, 3)))["landmarks"].shape
+    (1, 68, 2)
+
+    Reference:
+        Guo et al. "PFLD: A Practical Facial Landmark Detector", arXiv:1902.10859, 2019.
+    """
+
+    def __init__(self, width=1.0, input_size=112, n_points=68, visibility=False, data_format=None, **kwargs):
+        if not (0 < float(width) <= 4):
+            raise ValueError(f"`width` must be in (0, 4]. Received: width={width!r}")
+        image, df = regressor_input(input_size, data_format)
+        if input_size % 16:
+            raise ValueError(f"PFLD's `input_size` must be a multiple of 16. Received: input_size={input_size!r}")
+        c = lambda n: _channels(n, float(width))  # noqa: E731
+        x = keras.layers.Rescaling(2.0, offset=-1.0, name="to_pm1")(image)
+        x = conv_bn_relu(x, c(64), 3, 2, df, "conv1")
+        x = conv_bn_relu(x, c(64), 3, 1, df, "conv2_dw", depthwise=True)
+        x = InvertedResidual(c(64), 2, 2, data_format=df, name="block3_1")(x)
+        for i in range(2, 6):
+            x = InvertedResidual(c(64), 2, 1, data_format=df, name=f"block3_{i}")(x)
+        aux_in = x  # 1/4 resolution, feeds the pose branch
+        x = InvertedResidual(c(128), 2, 2, data_format=df, name="block4_1")(x)
+        for i in range(1, 7):
+            x = InvertedResidual(c(128), 4, 1, data_format=df, name=f"block5_{i}")(x)
+        s1 = InvertedResidual(c(16), 2, 1, data_format=df, name="block6")(x)
+        s2 = conv_bn_relu(s1, c(32), 3, 2, df, "conv7")
+        # S3: a conv over the whole 1/16 map (7x7 at 112 px), as the paper's 7x7 valid conv.
+        s3 = keras.layers.Conv2D(c(128), input_size // 16, padding="valid", data_format=df, name="conv8")(s2)
+        s3 = keras.layers.ReLU(name="conv8_relu")(s3)
+        pool = lambda t, n: keras.layers.GlobalAveragePooling2D(data_format=df, name=n)(t)  # noqa: E731
+        features = keras.layers.Concatenate(name="multi_scale")([pool(s1, "pool_s1"), pool(s2, "pool_s2"), pool(s3, "pool_s3")])
+        outputs = {"landmarks": landmark_output(features, n_points)}
+
+        a = conv_bn_relu(aux_in, c(128), 3, 2, df, "aux_conv1")
+        a = conv_bn_relu(a, c(128), 3, 1, df, "aux_conv2")
+        a = conv_bn_relu(a, c(32), 3, 2, df, "aux_conv3")
+        a = conv_bn_relu(a, c(128), 7, 1, df, "aux_conv4")
+        a = keras.layers.GlobalMaxPooling2D(data_format=df, name="aux_pool")(a)
+        a = keras.layers.Dense(32, activation="relu", name="aux_fc1")(a)
+        outputs["pose"] = keras.layers.Dense(3, name="pose")(a)
+        if visibility:
+            outputs["visibility"] = keras.layers.Dense(n_points, activation="sigmoid", name="visibility")(features)
+        super().__init__(inputs=image, outputs=outputs, **kwargs)
+        self._set_config(width=float(width), input_size=input_size, n_points=n_points, visibility=bool(visibility), data_format=df)
+
+    @property
+    def input_size(self):
+        return self._zoo_config["input_size"]
