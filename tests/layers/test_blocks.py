@@ -6,6 +6,7 @@ import pytest
 from harness import run_layer_test
 
 from zoo.layers import DilatedBlock, DownBlock, PatchBlock, UpBlock
+from zoo.layers.spectral import SpectralConv2D
 
 
 @pytest.mark.parametrize("normalization", [None, "batch"])
@@ -43,7 +44,7 @@ def test_up_block_skip_is_concatenated_not_added(rng):
 def test_patch_block(rng, spectral_norm):
     x = rng.normal(size=(2, 16, 16, 3)).astype("float32")
     layer = run_layer_test(PatchBlock, {"filters": 8, "spectral_norm": spectral_norm}, x, (2, 8, 8, 8))
-    assert isinstance(layer.conv, keras.layers.SpectralNormalization) == spectral_norm
+    assert isinstance(layer.conv, SpectralConv2D) == spectral_norm
     # LeakyReLU(0.2): the block's output is never below 0.2 x its pre-activation minimum.
     pre = keras.ops.convert_to_numpy(layer.conv(x))
     out = keras.ops.convert_to_numpy(layer(x))

@@ -20,6 +20,6 @@ def run(args):
     for e in rows:
         if e.kind != current:
             current = e.kind
-            print(f"\n{e.kind}s:")
+            print(f"\n{'losses' if e.kind == 'loss' else e.kind + 's'}:")
         print(f"  {e.name:<{width}}  {e.description}")
     return 0

@@ -24,11 +24,18 @@ def check_positive_int(name, value):
     return value
 
 
-def maybe_spectral_norm(layer, spectral_norm):
-    """Wrap `layer` in keras' SpectralNormalization when asked (SAGAN, Miyato et al. 2018)."""
-    if spectral_norm:
-        return keras.layers.SpectralNormalization(layer, power_iterations=1, name=f"sn_{layer.name}")
-    return layer
+def conv2d(filters, kernel_size, spectral_norm=False, **kwargs):
+    """A Conv2D, spectrally normalised in the forward pass when asked (SAGAN, Miyato et al. 2018)."""
+    from zoo.layers.spectral import SpectralConv2D
+
+    cls = SpectralConv2D if spectral_norm else keras.layers.Conv2D
+    return cls(filters, kernel_size, **kwargs)
+
+
+def dense(units, spectral_norm=False, **kwargs):
+    from zoo.layers.spectral import SpectralDense
+
+    return (SpectralDense if spectral_norm else keras.layers.Dense)(units, **kwargs)
 
 
 def make_activation(activation):

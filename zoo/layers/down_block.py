@@ -1,12 +1,6 @@
 import keras
 
-from zoo.layers._utils import (
-    channel_axis,
-    check_data_format,
-    check_positive_int,
-    make_activation,
-    maybe_spectral_norm,
-)
+from zoo.layers._utils import channel_axis, check_data_format, check_positive_int, conv2d, make_activation
 from zoo.registry import register
 
 
@@ -60,10 +54,8 @@ class DownBlock(keras.layers.Layer):
         self.data_format = check_data_format(data_format)
         self._stack = []
         for i, (k, s) in enumerate(((self.kernel_size, strides), (3, 1))):
-            conv = keras.layers.Conv2D(
-                filters, k, strides=s, padding="same", data_format=self.data_format, kernel_initializer="he_normal", name=f"conv{i}"
-            )
-            self._stack.append(maybe_spectral_norm(conv, self.spectral_norm))
+            self._stack.append(conv2d(filters, k, spectral_norm=self.spectral_norm, strides=s, padding="same",
+                                      data_format=self.data_format, kernel_initializer="he_normal", name=f"conv{i}"))
             if normalization == "batch":
                 self._stack.append(keras.layers.BatchNormalization(axis=channel_axis(self.data_format)))
             self._stack.append(make_activation(activation))
@@ -78,7 +70,7 @@ class DownBlock(keras.layers.Layer):
     def call(self, inputs, training=None):
         x = inputs
         for layer in self._stack:
-            x = layer(x, training=training) if isinstance(layer, keras.layers.BatchNormalization) else layer(x)
+            x = layer(x, training=training) if isinstance(layer, (keras.layers.BatchNormalization, keras.layers.Conv2D)) else layer(x)
         return x
 
     def compute_output_shape(self, input_shape):

@@ -1,6 +1,6 @@
 import keras
 
-from zoo.layers._utils import check_data_format, check_positive_int, make_activation, maybe_spectral_norm
+from zoo.layers._utils import check_data_format, check_positive_int, conv2d, make_activation
 from zoo.registry import register
 
 
@@ -33,10 +33,8 @@ class PatchBlock(keras.layers.Layer):
         self.strides = strides
         self.spectral_norm = bool(spectral_norm)
         self.data_format = check_data_format(data_format)
-        conv = keras.layers.Conv2D(
-            filters, self.kernel_size, strides=strides, padding="same", data_format=self.data_format, name="conv"
-        )
-        self.conv = maybe_spectral_norm(conv, self.spectral_norm)
+        self.conv = conv2d(filters, self.kernel_size, spectral_norm=self.spectral_norm, strides=strides,
+                           padding="same", data_format=self.data_format, name="conv")
         self.act = make_activation("leaky_relu")
 
     def build(self, input_shape):
@@ -44,9 +42,7 @@ class PatchBlock(keras.layers.Layer):
         super().build(input_shape)
 
     def call(self, inputs, training=None):
-        if self.spectral_norm:
-            return self.act(self.conv(inputs, training=training))
-        return self.act(self.conv(inputs))
+        return self.act(self.conv(inputs, training=training))
 
     def compute_output_shape(self, input_shape):
         return self.conv.compute_output_shape(input_shape)

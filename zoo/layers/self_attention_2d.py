@@ -1,7 +1,7 @@
 import keras
 from keras import ops
 
-from zoo.layers._utils import check_data_format, check_positive_int, maybe_spectral_norm
+from zoo.layers._utils import check_data_format, check_positive_int, conv2d
 from zoo.registry import register
 
 
@@ -59,12 +59,13 @@ class SelfAttention2D(keras.layers.Layer):
         self.channels = channels
         key_channels = max(1, channels // self.key_ratio)
 
-        def conv(filters, name):
-            layer = keras.layers.Conv2D(filters, 1, data_format=self.data_format, name=name)
-            return maybe_spectral_norm(layer, self.spectral_norm)
+        def conv(filters, name, use_bias=True):
+            return conv2d(filters, 1, spectral_norm=self.spectral_norm, data_format=self.data_format, name=name,
+                          use_bias=use_bias)
 
         self.query_conv = conv(key_channels, "query")
-        self.key_conv = conv(key_channels, "key")
+        # A key bias adds q.b to every logit of a row: softmax ignores it (zero gradient), so none.
+        self.key_conv = conv(key_channels, "key", use_bias=False)
         self.value_conv = conv(channels, "value")
         for layer in (self.query_conv, self.key_conv, self.value_conv):
             layer.build(input_shape)
@@ -81,7 +82,7 @@ class SelfAttention2D(keras.layers.Layer):
         return ops.reshape(t, (-1, shape[1] * shape[2], shape[3]))
 
     def _conv(self, layer, inputs, training):
-        return layer(inputs, training=training) if self.spectral_norm else layer(inputs)
+        return layer(inputs, training=training)
 
     def attention_map(self, inputs, training=None):
         """The (batch, H*W, H*W) softmax attention map: row i = where position i looks."""

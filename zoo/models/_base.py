@@ -20,6 +20,32 @@ class ZooModel(keras.Model):
     def from_config(cls, config):
         return cls(**config)
 
+    def check_input(self, x):
+        """Raise a ValueError naming the expected and received shapes when an array (or a dict of
+        arrays) does not fit the model's inputs (size or channel count)."""
+        import keras as _k
+
+        if isinstance(x, dict):
+            specs = {t.name.split(":")[0]: t for t in self.inputs}
+            items = [(specs.get(k), v) for k, v in x.items()]
+        elif len(self.inputs) == 1 and hasattr(x, "shape"):
+            items = [(self.inputs[0], x)]
+        else:
+            return
+        for spec, value in items:
+            if spec is None or not hasattr(value, "shape"):
+                continue
+            want, got = tuple(spec.shape)[1:], tuple(_k.ops.shape(value))[1:]
+            if len(want) != len(got) or any(w is not None and w != g for w, g in zip(want, got)):
+                raise ValueError(
+                    f"{type(self).__name__} expects inputs of shape (batch, {', '.join(map(str, want))}); "
+                    f"received {tuple(_k.ops.shape(value))}"
+                )
+
+    def predict(self, x, *args, **kwargs):
+        self.check_input(x)
+        return super().predict(x, *args, **kwargs)
+
 
 def check_image_size(name, value, multiple):
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0 or value % multiple:

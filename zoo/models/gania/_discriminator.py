@@ -6,6 +6,7 @@ import keras
 
 from zoo.layers import PatchBlock, SelfAttention2D
 from zoo.layers._utils import check_data_format, check_positive_int
+from zoo.layers._utils import dense as dense_layer
 from zoo.models._base import image_input
 
 
@@ -37,8 +38,6 @@ def build_discriminator(size, base_filters, max_filters, attention_at, spectral_
         if factor in attention_at:
             x = SelfAttention2D(spectral_norm=spectral_norm, data_format=df, name=f"attention_{factor}")(x)
     x = keras.layers.Flatten(data_format=df)(x)
-    dense = keras.layers.Dense(1, name="logit_dense")
-    if spectral_norm:
-        dense = keras.layers.SpectralNormalization(dense, name="sn_logit")
+    dense = dense_layer(1, spectral_norm=spectral_norm, name="logit_dense")
     logit = keras.layers.Identity(name="logit")(dense(x))
     return image, logit

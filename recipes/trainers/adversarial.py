@@ -1,0 +1,191 @@
+"""GAN-IA training: the losses and the three-phase schedule, shared by every backend; the
+gradient step lives in one small file per backend, picked at import from
+`keras.backend.backend()` (`adversarial_tensorflow.py`, `adversarial_jax.py`,
+`adversarial_torch.py`).
+
+Phases (the seed's schedule): `generator` (T_G steps, MSE only) -> `discriminator` (T_D steps,
+generator frozen, discriminators from scratch) -> `joint` (both, `L = Lr + l1 L_local +
+l2 L_global`). Checkpoints of both networks and both optimisers are written atomically every
+`checkpoint_every` steps and at each phase change; `resume` continues at the same phase and
+step; a non-finite loss stops the run before anything is written.
+"""
+
+import importlib
+import json
+import math
+import os
+import time
+
+import keras
+import numpy as np
+from keras import ops
+
+from recipes.trainers.checkpoint import atomic_save_weights, atomic_write_json, load_optimizer, save_optimizer
+from recipes.trainers.checkpoint import NonFiniteLossError
+from zoo.losses import (
+    crop_patches,
+    discriminator_loss,
+    gania_generator_loss,
+    generator_adversarial_loss,
+    reconstruction_loss,
+)
+from zoo.presets import load_weights_strict
+
+PHASES = ("generator", "discriminator", "joint")
+
+
+def phase_at(step, t_g, t_d):
+    if step < t_g:
+        return "generator"
+    if step < t_g + t_d:
+        return "discriminator"
+    return "joint"
+
+
+def generator_objective(g_out, batch, d_global, d_local, cfg, adversarial):
+    """Generator loss and logs. `d_global` / `d_local` map images / patches to logits."""
+    l_rec = reconstruction_loss(batch["image"], g_out["restored"], batch["mask"], cfg.get("outside_weight", 0.0))
+    logs = {"l_rec": l_rec}
+    if not adversarial or d_global is None:
+        return l_rec, logs
+    comp = g_out["composite"]
+    kind = cfg.get("adversarial", "nonsaturating")
+    l_global = generator_adversarial_loss(d_global(comp), kind)
+    l_local = generator_adversarial_loss(d_local(crop_patches(comp, batch["fake_offsets"], cfg["patch"])), kind)
+    total = gania_generator_loss(l_rec, l_local, l_global, cfg.get("lambda1", 0.002), cfg.get("lambda2", 0.002))
+    logs.update(g_local=l_local, g_global=l_global, g_total=total)
+    return total, logs
+
+
+def discriminator_objective(composite, batch, d_global, d_local, cfg):
+    """Discriminator loss (global + local) and logs; `composite` carries no gradient."""
+    composite = ops.stop_gradient(composite)
+    kind = cfg.get("adversarial", "nonsaturating")
+    real, p = batch["image"], cfg["patch"]
+    d_g = discriminator_loss(d_global(real), d_global(composite), kind)
+    d_l = discriminator_loss(d_local(crop_patches(real, batch["real_offsets"], p)),
+                             d_local(crop_patches(composite, batch["fake_offsets"], p)), kind)
+    return d_g + d_l, {"d_global": d_g, "d_local": d_l}
+
+
+def backend_steps():
+    """The per-backend step class (`Steps`) for the active Keras backend."""
+    name = {"tensorflow": "adversarial_tensorflow", "jax": "adversarial_jax", "torch": "adversarial_torch"}[keras.backend.backend()]
+    return importlib.import_module(f"recipes.trainers.{name}").Steps
+
+
+class AdversarialRun:
+    """Owns the networks, optimisers, schedule and checkpoints of one GAN-IA training run.
+
+    Args:
+        generator: the restorer (`GANIAGenerator` or `DecorruptAutoencoder`).
+        global_d, local_d: discriminators, or None for a reconstruction-only run (the autoencoder).
+        cfg: dict with `t_g`, `t_d`, `t_joint` (steps), `patch`, `lambda1`, `lambda2`,
+            `adversarial`, `outside_weight`, `g_lr`, `d_lr`, `checkpoint_every`.
+        out_dir: checkpoint folder.
+    """
+
+    def __init__(self, generator, global_d, local_d, cfg, out_dir):
+        self.generator, self.global_d, self.local_d = generator, global_d, local_d
+        self.cfg = dict(cfg)
+        self.out_dir = out_dir
+        os.makedirs(out_dir, exist_ok=True)
+        self.g_opt = keras.optimizers.Adam(cfg.get("g_lr", 2e-4), beta_1=0.5)
+        self.d_opt = keras.optimizers.Adam(cfg.get("d_lr", 2e-4), beta_1=0.5) if global_d is not None else None
+        self.g_opt.build(generator.trainable_variables)
+        if self.d_opt is not None:
+            self.d_opt.build(global_d.trainable_variables + local_d.trainable_variables)
+        self.steps = backend_steps()(self)
+        self.state = {"step": 0, "phase": "generator", "history": []}
+
+    @property
+    def total_steps(self):
+        c = self.cfg
+        return c["t_g"] + (c.get("t_d", 0) + c.get("t_joint", 0) if self.global_d is not None else 0)
+
+    # --- checkpoints -----------------------------------------------------------------
+    def _nets(self):
+        nets = {"generator": self.generator}
+        if self.global_d is not None:
+            nets.update(global_d=self.global_d, local_d=self.local_d)
+        return nets
+
+    def save(self):
+        """Atomically write both networks, both optimisers and the progress."""
+        self.steps.sync()
+        for name, net in self._nets().items():
+            atomic_save_weights(net, os.path.join(self.out_dir, f"{name}.weights.h5"))
+        save_optimizer(self.g_opt, os.path.join(self.out_dir, "g_opt.npz"))
+        if self.d_opt is not None:
+            save_optimizer(self.d_opt, os.path.join(self.out_dir, "d_opt.npz"))
+        atomic_write_json(os.path.join(self.out_dir, "state.json"), self.state)
+
+    def restore(self):
+        """Load the last checkpoint of `out_dir`; returns False when there is none."""
+        path = os.path.join(self.out_dir, "state.json")
+        if not os.path.isfile(path):
+            return False
+        with open(path) as f:
+            self.state = json.load(f)
+        for name, net in self._nets().items():
+            load_weights_strict(net, os.path.join(self.out_dir, f"{name}.weights.h5"))
+        load_optimizer(self.g_opt, os.path.join(self.out_dir, "g_opt.npz"), self.generator.trainable_variables)
+        if self.d_opt is not None:
+            load_optimizer(self.d_opt, os.path.join(self.out_dir, "d_opt.npz"),
+                           self.global_d.trainable_variables + self.local_d.trainable_variables)
+        self.steps.reload()
+        return True
+
+    # --- training --------------------------------------------------------------------
+    def run(self, dataset, resume=False, log_every=10, max_steps=None):
+        """Train until the schedule ends (or `max_steps` more steps). Returns the state."""
+        if resume:
+            self.restore()
+        c = self.cfg
+        every = c.get("checkpoint_every", 100)
+        n = len(dataset)
+        done = 0
+        t0 = time.time()
+        while self.state["step"] < self.total_steps and (max_steps is None or done < max_steps):
+            step = self.state["step"]
+            phase = phase_at(step, c["t_g"], c.get("t_d", 0)) if self.global_d is not None else "generator"
+            if phase != self.state["phase"]:
+                self.save()  # checkpoint at each phase change
+                self.state["phase"] = phase
+            batch = dataset[(step % n)]
+            if step % n == n - 1:
+                dataset.on_epoch_end()
+            if phase == "generator":
+                logs = self.steps.generator_step(batch, adversarial=False)
+            elif phase == "discriminator":
+                logs = self.steps.discriminator_step(batch)
+            else:
+                logs = {**self.steps.discriminator_step(batch), **self.steps.generator_step(batch, adversarial=True)}
+            logs = {k: float(v) for k, v in logs.items()}
+            bad = {k: v for k, v in logs.items() if not math.isfinite(v)}
+            if bad:
+                raise NonFiniteLossError(
+                    f"non-finite loss at step {step} ({phase} phase): {bad}; nothing was written, the last good "
+                    f"checkpoint in {self.out_dir} is intact (resume with --resume and a lower learning rate)"
+                )
+            self.state["step"] = step + 1
+            done += 1
+            if step % log_every == 0:
+                self.state["history"].append({"step": step, "phase": phase, **logs})
+                print(f"step {step} [{phase}] " + " ".join(f"{k} {v:.4f}" for k, v in logs.items()), flush=True)
+            if self.state["step"] % every == 0:
+                self.save()
+        self.state["seconds"] = self.state.get("seconds", 0.0) + time.time() - t0
+        self.save()
+        return self.state
+
+
+def images_per_second(run, batch, steps=3):
+    """Joint-step throughput (warm) of a run on one batch: images/s."""
+    run.steps.generator_step(batch, adversarial=False)
+    t0 = time.perf_counter()
+    for _ in range(steps):
+        if run.global_d is not None:
+            run.steps.discriminator_step(batch)
+        run.steps.generator_step(batch, adversarial=run.global_d is not None)
+    return steps * len(np.asarray(batch["image"])) / (time.perf_counter() - t0)
