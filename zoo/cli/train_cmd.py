@@ -8,6 +8,7 @@ def add_parser(sub):
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
     p.add_argument("--epochs", type=int, help="override the recipe's epochs")
     p.add_argument("--limit", type=int, help="train on this many faces only (smoke runs)")
+    p.add_argument("--max-steps", type=int, help="restorers: stop after this many more steps (resume later)")
     p.set_defaults(func=run)
 
 
@@ -17,8 +18,14 @@ def run(args):
     except ModuleNotFoundError:
         raise FileNotFoundError("recipes/ is not importable: run from a checkout of the repository") from None
     config = get_recipe_config(args.recipe)
+    if config.get("task") == "restorer":
+        from recipes.trainers.restorer import train_restorer
+
+        state = train_restorer(config, args.out, resume=args.resume, max_steps=args.max_steps, limit=args.limit)
+        print(f"done: step {state['step']} ({state['phase']} phase); checkpoints in {args.out}")
+        return 0
     if config.get("task") != "regressor":
-        raise ValueError(f"recipe {args.recipe!r} is not trained by this command (task {config.get('task')!r})")
+        raise ValueError(f"recipe {args.recipe!r} has an unknown task {config.get('task')!r}")
     from recipes.trainers.supervised import train
 
     result = train(config, args.out, resume=args.resume, epochs=args.epochs, limit=args.limit)
