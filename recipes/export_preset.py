@@ -42,10 +42,15 @@ def test_sets():
 
 
 def measure(model, label):
+    """Metrics on every staged test set, plain and with test-time flip averaging (`_flip` keys)."""
     out = {}
     for key, (folder, pattern, desc) in test_sets().items():
-        m, _ = evaluate_folder(model, folder, pattern=pattern, label=label)
-        out[key] = {"description": desc, **{k: (round(v, 5) if isinstance(v, float) else v) for k, v in m.items()}}
+        for flip in (False, True):
+            m, _ = evaluate_folder(model, folder, pattern=pattern, label=label, flip=flip)
+            out[key + ("_flip" if flip else "")] = {
+                "description": desc + (", test-time flip averaged" if flip else ""),
+                **{k: (round(v, 5) if isinstance(v, float) else v) for k, v in m.items()},
+            }
     return out
 
 

@@ -9,6 +9,7 @@ def add_parser(sub):
     p.add_argument("--pattern", default="*", help="glob on file names (default: all)")
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--save-predictions", action="store_true", help="write OUT/predictions/<stem>.pts")
+    p.add_argument("--flip", action="store_true", help="test-time flip augmentation (average with the mirrored crop)")
     p.set_defaults(func=run)
 
 
@@ -16,7 +17,8 @@ def run(args):
     from zoo.pipeline import evaluate_folder, resolve_regressor
 
     model = resolve_regressor(args.regressor)
-    m, _ = evaluate_folder(model, args.data, args.out, args.pattern, args.batch_size, args.save_predictions, label=args.regressor)
+    m, _ = evaluate_folder(model, args.data, args.out, args.pattern, args.batch_size, args.save_predictions, label=args.regressor,
+                          flip=args.flip)
     keys = ["n", "nme", "nme_median", "fr_0.08", "auc_0.08", "fr_0.10", "auc_0.10", "nme_visible_points", "nme_occluded_points", "ms_per_face"]
     print(f"{'metric':<22}value")
     for k in keys:

@@ -42,3 +42,15 @@ def make_activation(activation):
     if activation in ("leaky_relu", "lrelu"):
         return keras.layers.LeakyReLU(negative_slope=0.2)
     return keras.layers.Activation(activation)
+
+
+def check_normalization(normalization):
+    if normalization not in (None, "batch"):
+        raise ValueError(f"`normalization` must be None or 'batch'. Received: normalization={normalization!r}")
+    return normalization
+
+
+def check_strides(strides):
+    if strides not in (1, 2):
+        raise ValueError(f"`strides` must be 1 or 2. Received: strides={strides!r}")
+    return strides

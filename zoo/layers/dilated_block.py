@@ -1,6 +1,6 @@
 import keras
 
-from zoo.layers._utils import channel_axis, check_data_format, check_positive_int, make_activation
+from zoo.layers._utils import channel_axis, check_data_format, check_normalization, check_positive_int, make_activation
 from zoo.registry import register
 
 
@@ -43,8 +43,7 @@ class DilatedBlock(keras.layers.Layer):
             raise ValueError("`dilation_rates` must name at least one rate. Received: dilation_rates=()")
         for r in rates:
             check_positive_int("dilation_rates[i]", r)
-        if normalization not in (None, "batch"):
-            raise ValueError(f"`normalization` must be None or 'batch'. Received: normalization={normalization!r}")
+        check_normalization(normalization)
         self.dilation_rates = rates
         self.activation = activation
         self.normalization = normalization

@@ -1,6 +1,6 @@
 import keras
 
-from zoo.layers._utils import channel_axis, check_data_format, check_positive_int, conv2d, make_activation
+from zoo.layers._utils import channel_axis, check_data_format, check_normalization, check_positive_int, check_strides, conv2d, make_activation
 from zoo.registry import register
 
 
@@ -43,10 +43,8 @@ class DownBlock(keras.layers.Layer):
         super().__init__(**kwargs)
         self.filters = check_positive_int("filters", filters)
         self.kernel_size = check_positive_int("kernel_size", kernel_size)
-        if strides not in (1, 2):
-            raise ValueError(f"`strides` must be 1 or 2. Received: strides={strides!r}")
-        if normalization not in (None, "batch"):
-            raise ValueError(f"`normalization` must be None or 'batch'. Received: normalization={normalization!r}")
+        check_strides(strides)
+        check_normalization(normalization)
         self.strides = strides
         self.activation = activation
         self.normalization = normalization

@@ -1,6 +1,6 @@
 import keras
 
-from zoo.layers._utils import channel_axis, check_data_format, check_positive_int
+from zoo.layers._utils import channel_axis, check_data_format, check_positive_int, check_strides
 from zoo.registry import register
 
 
@@ -28,8 +28,7 @@ class InvertedResidual(keras.layers.Layer):
         super().__init__(**kwargs)
         self.filters = check_positive_int("filters", filters)
         self.expansion = check_positive_int("expansion", expansion)
-        if strides not in (1, 2):
-            raise ValueError(f"`strides` must be 1 or 2. Received: strides={strides!r}")
+        check_strides(strides)
         self.strides = strides
         self.data_format = check_data_format(data_format)
 

@@ -1,6 +1,6 @@
 import keras
 
-from zoo.layers._utils import check_data_format, check_positive_int, conv2d, make_activation
+from zoo.layers._utils import check_data_format, check_positive_int, check_strides, conv2d, make_activation
 from zoo.registry import register
 
 
@@ -28,8 +28,7 @@ class PatchBlock(keras.layers.Layer):
         super().__init__(**kwargs)
         self.filters = check_positive_int("filters", filters)
         self.kernel_size = check_positive_int("kernel_size", kernel_size)
-        if strides not in (1, 2):
-            raise ValueError(f"`strides` must be 1 or 2. Received: strides={strides!r}")
+        check_strides(strides)
         self.strides = strides
         self.spectral_norm = bool(spectral_norm)
         self.data_format = check_data_format(data_format)

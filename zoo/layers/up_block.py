@@ -1,7 +1,7 @@
 import keras
 from keras import ops
 
-from zoo.layers._utils import channel_axis, check_data_format, check_positive_int, make_activation
+from zoo.layers._utils import channel_axis, check_data_format, check_normalization, check_positive_int, make_activation
 from zoo.registry import register
 
 UPSAMPLE_MODES = ("transpose", "resize")
@@ -45,8 +45,7 @@ class UpBlock(keras.layers.Layer):
         self.filters = check_positive_int("filters", filters)
         if upsample not in UPSAMPLE_MODES:
             raise ValueError(f"`upsample` must be one of {UPSAMPLE_MODES}. Received: upsample={upsample!r}")
-        if normalization not in (None, "batch"):
-            raise ValueError(f"`normalization` must be None or 'batch'. Received: normalization={normalization!r}")
+        check_normalization(normalization)
         self.upsample = upsample
         self.activation = activation
         self.normalization = normalization

@@ -40,11 +40,13 @@ def _input_size(model):
     return int(shape[1] if df == "channels_last" else shape[2])
 
 
-def predict_landmarks(model, images, batch_size=32, boxes=None):
+def predict_landmarks(model, images, batch_size=32, boxes=None, flip=False):
     """Landmarks `(N, K, 2)` (0-based pixels of each input image) for a list of RGB uint8 images.
 
     Each image (or its `boxes[i] = (x, y, w, h)`) is cropped square (padded by edge
     replication), resized to the model's input, and the predictions mapped back exactly.
+    With `flip=True` the mirrored crop is predicted too and the two shapes averaged (test-time
+    flip augmentation, 68-point flip permutation).
     """
     size = _input_size(model)
     channels_first = keras.config.image_data_format() == "channels_first"
@@ -63,15 +65,26 @@ def predict_landmarks(model, images, batch_size=32, boxes=None):
         x = np.stack(crops).astype(np.float32) / 255.0
         if channels_first:
             x = np.transpose(x, (0, 3, 1, 2))
-        pred = model.predict_on_batch(x)
-        pred = pred["landmarks"] if isinstance(pred, dict) else pred
-        pred = np.asarray(keras.ops.convert_to_numpy(pred), np.float64) * size
+        pred = _landmarks(model, x)
+        if flip:
+            from zoo.data.shape68 import FLIP_PERMUTATION
+
+            mirrored = _landmarks(model, x[:, :, :, ::-1] if channels_first else x[:, :, ::-1])[:, FLIP_PERMUTATION]
+            mirrored[..., 0] = (size - 1.0) / size - mirrored[..., 0]
+            pred = (pred + mirrored) / 2.0
+        pred = pred * size
         for t, p in zip(transforms, pred):
             out.append(t.invert_points(p))
     return np.stack(out)
 
 
-def evaluate_folder(model, folder, out_dir=None, pattern="*", batch_size=32, save_predictions=False, label=None):
+def _landmarks(model, x):
+    pred = model.predict_on_batch(np.ascontiguousarray(x))
+    pred = pred["landmarks"] if isinstance(pred, dict) else pred
+    return np.asarray(keras.ops.convert_to_numpy(pred), np.float64)
+
+
+def evaluate_folder(model, folder, out_dir=None, pattern="*", batch_size=32, save_predictions=False, label=None, flip=False):
     """Evaluate a regressor on a folder of face crops + `.pts`.
 
     Returns the metrics dict (`n`, `nme`, `fr_0.10`, `auc_0.10`, `fr_0.08`, `auc_0.08`, ...);
@@ -81,7 +94,7 @@ def evaluate_folder(model, folder, out_dir=None, pattern="*", batch_size=32, sav
     samples = scan_landmark_folder(folder, pattern).samples
     images = [s.load_image() for s in samples]
     t0 = time.perf_counter()
-    preds = predict_landmarks(model, images, batch_size)
+    preds = predict_landmarks(model, images, batch_size, flip=flip)
     seconds = time.perf_counter() - t0
     target = np.stack([s.points for s in samples])
     per_image = nme(preds, target)

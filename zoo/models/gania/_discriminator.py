@@ -7,7 +7,7 @@ import keras
 from zoo.layers import PatchBlock, SelfAttention2D
 from zoo.layers._utils import check_data_format, check_positive_int
 from zoo.layers._utils import dense as dense_layer
-from zoo.models._base import image_input
+from zoo.models._base import ZooModel, image_input
 
 
 def check_power_of_two(name, value, minimum=16):
@@ -41,3 +41,16 @@ def build_discriminator(size, base_filters, max_filters, attention_at, spectral_
     dense = dense_layer(1, spectral_norm=spectral_norm, name="logit_dense")
     logit = keras.layers.Identity(name="logit")(dense(x))
     return image, logit
+
+
+class DiscriminatorBase(ZooModel):
+    """What the global and the local discriminator share: build the stack for an input of side
+    `size` (named `size_name` in the config) and store the config."""
+
+    def _build(self, size_name, size, base_filters, max_filters, attention_at, spectral_norm, data_format, **kwargs):
+        check_power_of_two(size_name, size)
+        image, logit = build_discriminator(size, base_filters, max_filters, attention_at, bool(spectral_norm), data_format)
+        ZooModel.__init__(self, inputs=image, outputs=logit, **kwargs)
+        self._set_config(**{size_name: size}, base_filters=base_filters, max_filters=max_filters,
+                         attention_at=list(attention_at or ()), spectral_norm=bool(spectral_norm),
+                         data_format=data_format or keras.config.image_data_format())

@@ -1,11 +1,10 @@
 import keras
 
-from zoo.models._base import ZooModel
-from zoo.models.gania._discriminator import build_discriminator, check_power_of_two
+from zoo.models.gania._discriminator import DiscriminatorBase
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class GlobalDiscriminator(ZooModel):
+class GlobalDiscriminator(DiscriminatorBase):
     """GAN-IA's global discriminator: judges the whole face (256x256 by default).
 
     Strided 5x5 conv blocks (LeakyReLU, spectral norm) down to 4x4, SAGAN self-attention at
@@ -29,26 +28,6 @@ class GlobalDiscriminator(ZooModel):
         Zhang et al. "Self-Attention GANs", ICML 2019.
     """
 
-    def __init__(
-        self,
-        image_size=256,
-        base_filters=32,
-        max_filters=256,
-        attention_at=(8,),
-        spectral_norm=True,
-        data_format=None,
-        **kwargs,
-    ):
-        check_power_of_two("image_size", image_size)
-        image, logit = build_discriminator(
-            image_size, base_filters, max_filters, attention_at, bool(spectral_norm), data_format
-        )
-        super().__init__(inputs=image, outputs=logit, **kwargs)
-        self._set_config(
-            image_size=image_size,
-            base_filters=base_filters,
-            max_filters=max_filters,
-            attention_at=list(attention_at or ()),
-            spectral_norm=bool(spectral_norm),
-            data_format=data_format or keras.config.image_data_format(),
-        )
+    def __init__(self, image_size=256, base_filters=32, max_filters=256, attention_at=(8,), spectral_norm=True,
+                 data_format=None, **kwargs):
+        self._build("image_size", image_size, base_filters, max_filters, attention_at, spectral_norm, data_format, **kwargs)

@@ -1,11 +1,10 @@
 import keras
 
-from zoo.models._base import ZooModel
-from zoo.models.gania._discriminator import build_discriminator, check_power_of_two
+from zoo.models.gania._discriminator import DiscriminatorBase
 
 
 @keras.saving.register_keras_serializable(package="zoo")
-class LocalDiscriminator(ZooModel):
+class LocalDiscriminator(DiscriminatorBase):
     """GAN-IA's local discriminator: judges a patch (128x128 by default) centred on the
     restored region, so local texture is held to a tighter standard than the whole face.
 
@@ -29,26 +28,6 @@ class LocalDiscriminator(ZooModel):
         Iizuka et al. "Globally and Locally Consistent Image Completion", SIGGRAPH 2017.
     """
 
-    def __init__(
-        self,
-        patch_size=128,
-        base_filters=32,
-        max_filters=256,
-        attention_at=(8,),
-        spectral_norm=True,
-        data_format=None,
-        **kwargs,
-    ):
-        check_power_of_two("patch_size", patch_size)
-        image, logit = build_discriminator(
-            patch_size, base_filters, max_filters, attention_at, bool(spectral_norm), data_format
-        )
-        super().__init__(inputs=image, outputs=logit, **kwargs)
-        self._set_config(
-            patch_size=patch_size,
-            base_filters=base_filters,
-            max_filters=max_filters,
-            attention_at=list(attention_at or ()),
-            spectral_norm=bool(spectral_norm),
-            data_format=data_format or keras.config.image_data_format(),
-        )
+    def __init__(self, patch_size=128, base_filters=32, max_filters=256, attention_at=(8,), spectral_norm=True,
+                 data_format=None, **kwargs):
+        self._build("patch_size", patch_size, base_filters, max_filters, attention_at, spectral_norm, data_format, **kwargs)
