@@ -32,13 +32,12 @@ def worker(args):
     rng = np.random.default_rng(0)
     for size in args.sizes:
         for name in MODELS:
-            if name == "local_discriminator":
-                model = zoo.create_model(name, patch_size=size // 2)
+            if name == "local_discriminator":  # the local patch is half the face
                 s = size // 2
-            elif name == "global_discriminator":
-                model, s = zoo.create_model(name, image_size=size), size
+                model = zoo.create_model(name, patch_size=s)
             else:
-                model, s = zoo.create_model(name, image_size=size), size
+                s = size
+                model = zoo.create_model(name, image_size=s)
             restorer = name in ("gania_generator", "decorrupt_autoencoder")
 
             def batch(n):

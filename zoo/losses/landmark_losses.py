@@ -50,30 +50,16 @@ def pfld_loss(y_true, y_pred, landmark_loss="l2", plus_one=True, scale=112.0):
     also added on its own: in the paper's product form the landmark gradient vanishes as the
     pose branch becomes accurate; `plus_one=False` gives the paper's form exactly.
     """
-    if landmark_loss == "l2":
-        per = per_sample_l2(y_true["landmarks"], y_pred["landmarks"])
-    elif landmark_loss == "wing":
-        per = per_sample_wing(y_true["landmarks"], y_pred["landmarks"], scale=scale)
-    else:
-        raise ValueError(f"`landmark_loss` must be 'l2' or 'wing'. Received: {landmark_loss!r}")
-    w_angle = angle_weight(y_true["pose"], y_pred["pose"])
-    w_attr = ops.cast(y_true["weight"], "float32") if "weight" in y_true else ops.ones_like(per)
-    if plus_one:
-        return ops.mean(w_attr * (1.0 + ops.stop_gradient(w_angle)) * per) + ops.mean(w_angle)
-    return ops.mean(w_attr * w_angle * per)
+    if "pose" not in y_pred or "pose" not in y_true:
+        raise ValueError("pfld_loss needs 'pose' in both y_true and y_pred")
+    return regressor_loss(y_true, {k: y_pred[k] for k in ("landmarks", "pose")}, landmark_loss, plus_one=plus_one, scale=scale)
 
 
 def cascade_loss(y_true, y_pred, landmark_loss="l2", stage_weight=0.5, scale=112.0):
     """Deep supervision of a cascade: the final shape's loss plus `stage_weight` x each
     intermediate stage's (`y_pred` keys "stage_0" ... ), all against `y_true["landmarks"]`."""
-    per_fn = per_sample_l2 if landmark_loss == "l2" else (lambda a, b: per_sample_wing(a, b, scale=scale))
-    target = y_true["landmarks"]
-    w = ops.cast(y_true["weight"], "float32") if "weight" in y_true else 1.0
-    total = ops.mean(w * per_fn(target, y_pred["landmarks"]))
-    stages = sorted(k for k in y_pred if k.startswith("stage_"))
-    for k in stages[:-1]:  # the last stage is the final output
-        total = total + stage_weight * ops.mean(w * per_fn(target, y_pred[k]))
-    return total
+    stages = {k: v for k, v in y_pred.items() if k == "landmarks" or k.startswith("stage_")}
+    return regressor_loss({k: v for k, v in y_true.items() if k != "pose"}, stages, landmark_loss, stage_weight=stage_weight, scale=scale)
 
 
 def visibility_loss(visibility_true, visibility_pred):

@@ -55,7 +55,6 @@ def load_weights_strict(model, path):
     """`model.load_weights(path)` that never loads partially: every variable of the model must be
     in the file with its shape, or a ValueError names the file and the first mismatch."""
     import h5py
-    import numpy as np
 
     path = os.fspath(path)
     if not os.path.isfile(path):
@@ -74,12 +73,10 @@ def load_weights_strict(model, path):
             f"({len(shapes)} arrays in the file, {len(expected)} in the model; first missing shape: "
             f"{missing[0] if missing else 'none'})"
         )
-    before = [np.array(v) for v in model.weights[:1]]
     try:
         model.load_weights(path)
     except Exception as e:  # keras raises several types for mismatches
         raise ValueError(f"{path}: weights do not match {type(model).__name__}: {e}") from None
-    del before
     return model
 
 
