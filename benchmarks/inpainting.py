@@ -8,7 +8,7 @@ restorer, and each restorer + Poisson blending.
 
     python benchmarks/inpainting.py --restorers autoencoder_128,gania_128 [--grid out.png]
 
-A restorer is a preset name or a `.keras` file. Prints a table, writes
+A restorer is a preset name, a `.keras` file or a restorer run folder. Prints a table, writes
 benchmarks/results/inpainting.json and, with --grid, a PNG grid (original / occluded / each
 restorer) for a person to look at.
 """
@@ -23,57 +23,42 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 from benchmarks._common import machine, print_table, write_json  # noqa: E402
 
 
-def load_set(limit=None):
-    from recipes.export_preset import synthetic_helen_test
-    from zoo.data import dataset_path, load_landmark_folder, read_image
+def row(method, clean, outputs, masks):
+    from zoo.pipeline import inpainting_metrics
 
-    occ_dir = synthetic_helen_test(0)
-    clean = {s.name: s for s in load_landmark_folder(dataset_path("300w"), "helen_testset_*")}
-    items = []
-    for s in load_landmark_folder(occ_dir)[:limit]:
-        mask = read_image(os.path.join(occ_dir, "masks", f"{s.name}.png"), color="gray") > 127
-        items.append((clean[s.name].load_image(), s.load_image(), mask))
-    return items
-
-
-def measure(name, outputs, items):
-    import numpy as np
-
-    from zoo.metrics import l1, psnr, ssim
-
-    p = [psnr(c, o, mask=m) for (c, _, m), o in zip(items, outputs)]
-    s = [ssim(c, o, mask=m) for (c, _, m), o in zip(items, outputs)]
-    e = [l1(c, o, mask=m) for (c, _, m), o in zip(items, outputs)]
-    return {"method": name, "n": len(items), "psnr_mask_db": float(np.mean(p)), "ssim_mask": float(np.mean(s)),
-            "l1_mask": float(np.mean(e))}
+    return {"method": method, **inpainting_metrics(clean, outputs, masks)}
 
 
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--restorers", required=True, help="comma-separated preset names or .keras files")
     p.add_argument("--limit", type=int)
-    p.add_argument("--grid", help="write a PNG grid of the first 6 faces here")
+    p.add_argument("--grid", help="write a PNG grid of 6 faces here (original / occluded / each restorer, + blend)")
+    p.add_argument("--out", default="inpainting.json", help="results file name under benchmarks/results/")
     args = p.parse_args()
-    import numpy as np
 
+    from recipes.export_preset import inpainting_test_set
     from zoo.cli.restore_cmd import resolve_restorer
     from zoo.data.draw import contact_sheet
     from zoo.data.image_io import write_image
     from zoo.pipeline import restore_images
 
-    items = load_set(args.limit)
-    rows = [measure("occluded input", [o for _, o, _ in items], items)]
-    columns = [[c for c, _, _ in items[:6]], [o for _, o, _ in items[:6]]]
+    clean, inputs, masks = (list(v) for v in zip(*inpainting_test_set(args.limit)))
+    rows = [row("occluded input", clean, inputs, masks)]
+    shown = list(range(0, len(clean), max(1, len(clean) // 6)))[:6]
+    columns = [[clean[i] for i in shown], [inputs[i] for i in shown]]
     for name in args.restorers.split(","):
         model = resolve_restorer(name)
-        inputs = [o for _, o, _ in items]
-        masks = [m for _, _, m in items]
+        label = os.path.basename(os.path.normpath(name))
         plain = restore_images(model, inputs, masks, blend=False)
         blended = restore_images(model, inputs, masks, blend=True)
-        rows += [measure(name, plain, items), measure(f"{name} + Poisson blend", blended, items)]
-        columns += [plain[:6], blended[:6]]
+        rows += [row(label, clean, plain, masks), row(f"{label} + Poisson blend", clean, blended, masks)]
+        columns += [[plain[i] for i in shown], [blended[i] for i in shown]]
     print_table(rows, ["method", "n", "psnr_mask_db", "ssim_mask", "l1_mask"])
-    path = write_json("inpainting.json", {"benchmark": "inpainting", "machine": machine(), "rows": rows})
+    path = write_json(args.out, {"benchmark": "inpainting", "machine": machine(), "backend": os.environ["KERAS_BACKEND"],
+                                 "test_set": "HELEN test, 230 faces, synthetic occlusion seed 0 (SYNTHETIC)",
+                                 "columns_of_grid": ["original", "occluded"] + [f"{r['method']}" for r in rows[1:]],
+                                 "rows": rows})
     print(f"wrote {path}")
     if args.grid:
         tiles = [col[i] for i in range(len(columns[0])) for col in columns]

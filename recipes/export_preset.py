@@ -1,8 +1,10 @@
-"""Turn a finished training run into a shipped preset: copy its best weights into
+"""Turn a finished training run into a shipped preset: copy its weights into
 `zoo/presets/weights/` and write `zoo/presets/<name>.json` with the recipe, data, training
-record and the NME measured on every staged test set.
+record and what was measured: NME on every staged test set for a regressor, masked PSNR /
+SSIM / L1 on the held-out synthetic-occlusion HELEN test faces for a restorer.
 
     python -m recipes.export_preset runs/pfld_0.25x_300w --name pfld_0.25x_300w
+    python -m recipes.export_preset runs/gania_128 --name gania_128
 """
 
 import argparse
@@ -54,19 +56,109 @@ def measure(model, label):
     return out
 
 
+def inpainting_test_set(limit=None):
+    """(clean, occluded, mask) triples of the 230 HELEN-test faces with the synthetic occlusion
+    of seed 0: held out from every restorer recipe."""
+    from zoo.data import load_landmark_folder, read_image
+
+    occ_dir = synthetic_helen_test(0)
+    clean = {s.name: s for s in load_landmark_folder(dataset_path("300w"), "helen_testset_*")}
+    items = []
+    for s in load_landmark_folder(occ_dir)[:limit]:
+        mask = read_image(os.path.join(occ_dir, "masks", f"{s.name}.png"), color="gray") > 127
+        items.append((clean[s.name].load_image(), s.load_image(), mask))
+    return items
+
+
+def measure_restorer(model, items=None):
+    """Masked PSNR / SSIM / L1 of a restorer on the held-out set, without and with Poisson blending."""
+    from zoo.pipeline import inpainting_metrics, restore_images
+
+    items = items if items is not None else inpainting_test_set()
+    clean, occluded, masks = (list(v) for v in zip(*items))
+    out = {"occluded_input": inpainting_metrics(clean, occluded, masks)}
+    for blend in (False, True):
+        restored = restore_images(model, occluded, masks, blend=blend)
+        out["restored_poisson_blend" if blend else "restored"] = inpainting_metrics(clean, restored, masks)
+    desc = "HELEN test (230 faces, never trained on) with synthetic occlusion (seed 0) - SYNTHETIC; inside the mask"
+    return {"helen_test_synthetic_occlusion": {"description": desc,
+                                               **{k: {m: round(v, 4) for m, v in d.items()} for k, d in out.items()}}}
+
+
+def _write_record(name, record):
+    path = os.path.join(PRESET_DIR, f"{name}.json")
+    with open(path + ".tmp", "w") as f:
+        json.dump(record, f, indent=2)
+    os.replace(path + ".tmp", path)
+
+
+def _copy_weights(src, name):
+    os.makedirs(os.path.join(PRESET_DIR, "weights"), exist_ok=True)
+    dst = os.path.join(PRESET_DIR, "weights", f"{name}.weights.h5")
+    shutil.copyfile(src, dst + ".tmp")
+    os.replace(dst + ".tmp", dst)
+    return dst
+
+
+def export_restorer(run_dir, config, name, description=None):
+    with open(os.path.join(run_dir, "state.json")) as f:
+        state = json.load(f)
+    sched = config["schedule"]
+    planned = sched["t_g"] + (sched.get("t_d", 0) + sched.get("t_joint", 0) if config.get("adversarial", True) else 0)
+    if state["step"] < planned:
+        raise ValueError(f"{run_dir}: run stopped at step {state['step']} of {planned}; finish it with --resume first")
+    model_name = config["generator"]
+    model_cfg = dict(config.get("generator_kwargs", {}))
+    model = registry.create_model(model_name, **model_cfg)
+    load_weights_strict(model, os.path.join(run_dir, "generator.weights.h5"))
+    dst = _copy_weights(os.path.join(run_dir, "generator.weights.h5"), name)
+    seconds = state.get("seconds")
+    record = {
+        "name": name,
+        "task": "restorer",
+        "description": description or f"{model_name} trained by recipe {config['name']} ({state['step']} steps, CPU)",
+        "model": model_name,
+        "config": model_cfg,
+        "weights": os.path.basename(dst),
+        "weights_bytes": os.path.getsize(dst),
+        "parameters": int(model.count_params()),
+        "recipe": config["name"],
+        "recipe_config": config,
+        "data": {
+            "train": "clean faces occluded on the fly at the 7 components: ZOO_DATA/aligned_faces_300w_256 (all), "
+                     "ZOO_DATA/300w_subset_afw_helen helen_trainset_*, ZOO_DATA/celebahq (all)"
+                     + (f" - {config['faces']} faces" if "faces" in config else ""),
+            "never_seen": "helen_testset_* (230 faces), the evaluation set",
+        },
+        "training": {
+            "steps": state["step"],
+            "batch_size": config["batch_size"],
+            "phases": {"generator": sched["t_g"], "discriminator": sched.get("t_d", 0), "joint": sched.get("t_joint", 0)}
+            if config.get("adversarial", True) else {"generator": sched["t_g"]},
+            "backend": config.get("backend"),
+            "where": f"CPU ({platform.processor() or platform.machine()}, {os.cpu_count()} cores), this repository's runs_chain",
+            "seconds": round(seconds, 1) if seconds else None,
+            "exported": time.strftime("%Y-%m-%d"),
+            "history_tail": state["history"][-3:],
+        },
+        "metrics": measure_restorer(model),
+    }
+    _write_record(name, record)
+    return record
+
+
 def export(run_dir, name, description=None):
     with open(os.path.join(run_dir, "config.json")) as f:
         config = json.load(f)
+    if config.get("task") == "restorer":
+        return export_restorer(run_dir, config, name, description)
     state = load_state(run_dir)
     model_name = config["regressor"]
     model_cfg = {"input_size": config["input_size"], **config.get("regressor_kwargs", {})}
     model = registry.create_model(model_name, **model_cfg)
     weights = os.path.join(run_dir, "best.weights.h5")
     load_weights_strict(model, weights)
-    os.makedirs(os.path.join(PRESET_DIR, "weights"), exist_ok=True)
-    dst = os.path.join(PRESET_DIR, "weights", f"{name}.weights.h5")
-    shutil.copyfile(weights, dst + ".tmp")
-    os.replace(dst + ".tmp", dst)
+    dst = _copy_weights(weights, name)
     record = {
         "name": name,
         "description": description or f"{model_name} trained by recipe {config['name']} on 300-W AFW + HELEN train",
@@ -93,10 +185,7 @@ def export(run_dir, name, description=None):
         },
         "metrics": measure(model, name),
     }
-    path = os.path.join(PRESET_DIR, f"{name}.json")
-    with open(path + ".tmp", "w") as f:
-        json.dump(record, f, indent=2)
-    os.replace(path + ".tmp", path)
+    _write_record(name, record)
     return record
 
 
@@ -108,6 +197,11 @@ def main():
     args = p.parse_args()
     rec = export(args.run_dir, args.name, args.description)
     print(f"{rec['name']}: backend {keras.backend.backend()}")
+    if rec.get("task") == "restorer":
+        for k, m in rec["metrics"]["helen_test_synthetic_occlusion"].items():
+            if isinstance(m, dict):
+                print(f"  {k:<24} PSNR {m['psnr_mask_db']:.2f} dB  SSIM {m['ssim_mask']:.3f}  L1 {m['l1_mask']:.2f}")
+        return
     for k, m in rec["metrics"].items():
         print(f"  {k:<32} NME {m['nme']:.4f}  FR@0.10 {m['fr_0.10']:.3f}  AUC@0.10 {m['auc_0.10']:.3f}  (n={m['n']})")
 

@@ -1,5 +1,8 @@
 """Training a restorer (GAN-IA or the autoencoder) from a recipe config."""
 
+import json
+import os
+
 import keras
 
 from recipes.trainers.adversarial import AdversarialRun
@@ -37,4 +40,8 @@ def train_restorer(config, out_dir, resume=False, max_steps=None, limit=None):
     ds = InpaintDataset(items, batch_size=config["batch_size"], image_size=size, patch=config["schedule"]["patch"],
                         occluder_bank=bank, seed=config.get("seed", 0))
     run = AdversarialRun(*build(config), config["schedule"], out_dir)
+    record = {**config, "backend": keras.backend.backend(), "faces": len(items)}
+    with open(os.path.join(out_dir, "config.json.tmp"), "w") as f:
+        json.dump(record, f, indent=2)
+    os.replace(os.path.join(out_dir, "config.json.tmp"), os.path.join(out_dir, "config.json"))
     return run.run(ds, resume=resume, max_steps=max_steps)

@@ -6,33 +6,44 @@ import keras
 import numpy as np
 
 
-def poisson_blend(image, restored, mask):
+def poisson_blend(image, restored, mask, margin=3):
     """Blend the masked region of `restored` into `image` by Poisson editing (OpenCV's
-    `seamlessClone`, NORMAL_CLONE). Pixels outside the (slightly dilated) mask stay unchanged.
+    `seamlessClone`, NORMAL_CLONE), as the seed post-processes GAN-IA's output.
+
+    Inside the mask the result keeps the gradients of `restored` and meets the pixels of `image`
+    around the mask, so colour and brightness offsets of the restorer vanish at the seam. The
+    pixels of `image` inside the mask (the occluder) never reach the result; pixels outside the
+    mask are returned unchanged.
 
     Args:
-        image, restored: `(H, W, 3)` uint8 RGB.
+        image: `(H, W, 3)` uint8 RGB, the occluded input.
+        restored: `(H, W, 3)` uint8 RGB, the restorer's whole output at the image's size (its
+            gradients guide the fill, so pass the full output, not a composite with a seam).
         mask: `(H, W)`, nonzero = occluded.
+        margin: pixels the guidance region extends beyond the mask (OpenCV erodes the region it
+            is given; with less than ~3 px the occluder's edge leaks back in).
     """
-    m = (np.asarray(mask) > 0).astype(np.uint8)
+    m = np.asarray(mask) > 0
     if not m.any():
         return image.copy()
-    h, w = m.shape
-    region = cv2.dilate(m, np.ones((3, 3), np.uint8)) * 255
+    if restored.shape != image.shape or m.shape != image.shape[:2]:
+        raise ValueError(f"image {image.shape}, restored {restored.shape} and mask {m.shape} must have the same size")
+    dst = image.copy()
+    dst[m] = restored[m]  # the occluder's pixels must not guide the solve (its edges would leak back)
+    k = 2 * int(margin) + 1
+    region = cv2.dilate(m.astype(np.uint8), np.ones((k, k), np.uint8)) * 255
     region[0, :] = region[-1, :] = 0  # seamlessClone needs the region away from the border
     region[:, 0] = region[:, -1] = 0
     if not region.any():
-        return restored.copy()
+        return dst
     ys, xs = np.nonzero(region)
     x0, x1, y0, y1 = xs.min(), xs.max(), ys.min(), ys.max()
     center = (int((x0 + x1 + 1) // 2), int((y0 + y1 + 1) // 2))
     src = cv2.cvtColor(np.ascontiguousarray(restored), cv2.COLOR_RGB2BGR)
-    dst = cv2.cvtColor(np.ascontiguousarray(image), cv2.COLOR_RGB2BGR)
+    dst_bgr = cv2.cvtColor(np.ascontiguousarray(dst), cv2.COLOR_RGB2BGR)
     # seamlessClone writes into the mask it is given (seen with OpenCV 5.0): pass a copy.
-    out = cv2.seamlessClone(src, dst, region.copy(), center, cv2.NORMAL_CLONE)
-    out = cv2.cvtColor(out, cv2.COLOR_BGR2RGB)
-    keep = region == 0
-    out[keep] = image[keep]
+    out = cv2.cvtColor(cv2.seamlessClone(src, dst_bgr, region.copy(), center, cv2.NORMAL_CLONE), cv2.COLOR_BGR2RGB)
+    out[~m] = image[~m]
     return out
 
 
@@ -74,7 +85,27 @@ def restore_images(model, images, masks, blend=True, batch_size=8):
             h, w = img.shape[:2]
             g = cv2.resize(((p + 1.0) * 127.5).clip(0, 255).astype(np.uint8), (w, h), interpolation=cv2.INTER_CUBIC)
             occluded = mask > 0
-            res = img.copy()
-            res[occluded] = g[occluded]
-            out.append(poisson_blend(img, res, occluded) if blend else res)
+            if blend:
+                out.append(poisson_blend(img, g, occluded))
+            else:
+                res = img.copy()
+                res[occluded] = g[occluded]
+                out.append(res)
     return out
+
+
+def inpainting_metrics(clean, restored, masks):
+    """Mean PSNR (dB), SSIM and L1 of `restored` against `clean`, inside each mask.
+
+    Args:
+        clean, restored: lists of `(H, W, 3)` uint8 images (pairwise the same size).
+        masks: list of `(H, W)` arrays, nonzero = the region that was occluded.
+    Returns: `{"n", "psnr_mask_db", "ssim_mask", "l1_mask"}`.
+    """
+    from zoo.metrics import l1, psnr, ssim
+
+    if not (len(clean) == len(restored) == len(masks)) or not clean:
+        raise ValueError(f"need as many clean, restored and masks (>0); got {len(clean)}, {len(restored)}, {len(masks)}")
+    rows = [(psnr(c, r, mask=m > 0), ssim(c, r, mask=m > 0), l1(c, r, mask=m > 0)) for c, r, m in zip(clean, restored, masks)]
+    p, s, e = (float(np.mean(v)) for v in zip(*rows))
+    return {"n": len(clean), "psnr_mask_db": p, "ssim_mask": s, "l1_mask": e}

@@ -23,11 +23,17 @@ def _records():
     return out
 
 
-def list_presets(pattern="*"):
-    """Names of the shipped presets matching the glob `pattern`."""
+def preset_task(record):
+    """`"regressor"` or `"restorer"`: what a preset record's model does."""
+    return record.get("task") or record.get("recipe_config", {}).get("task", "regressor")
+
+
+def list_presets(pattern="*", task=None):
+    """Names of the shipped presets matching the glob `pattern` (and `task`, when given:
+    `"regressor"` or `"restorer"`)."""
     import fnmatch
 
-    return [n for n in _records() if fnmatch.fnmatch(n, pattern)]
+    return [n for n, r in _records().items() if fnmatch.fnmatch(n, pattern) and (task is None or preset_task(r) == task)]
 
 
 def preset_record(name):

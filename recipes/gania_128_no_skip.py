@@ -1,0 +1,12 @@
+"""Ablation of gania_128: the same generator, schedule and data without skip concatenation."""
+
+from recipes.gania_128 import get_config as base_config
+
+NAME = "gania_128_no_skip"
+DESCRIPTION = "gania_128 ablation: generator without skip concatenation (skip=False), everything else identical"
+
+
+def get_config():
+    config = base_config()
+    config.update(name=NAME, generator="gania_generator_no_skip")
+    return config
