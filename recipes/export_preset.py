@@ -161,6 +161,7 @@ def export(run_dir, name, description=None):
     dst = _copy_weights(weights, name)
     record = {
         "name": name,
+        "task": "regressor",
         "description": description or f"{model_name} trained by recipe {config['name']} on 300-W AFW + HELEN train",
         "model": model_name,
         "config": model_cfg,

@@ -11,15 +11,27 @@ import numpy as np
 import zoo  # noqa: F401  (registers the custom classes)
 
 
-def presets(folder):
-    """Predict with every shipped preset on DIR/faces.npz, write DIR/presets.<backend>.npz."""
-    from zoo.presets import list_presets
+def preset_outputs(folder):
+    """Every shipped preset's output on DIR/faces.npz: landmarks of a regressor, the restored
+    image of a restorer (on DIR/restore_<size>.npz)."""
+    from zoo.presets import list_presets, preset_record
 
     x = np.load(os.path.join(folder, "faces.npz"))["x"]
     out = {}
     for name in list_presets():
-        pred = zoo.load_preset(name).predict(x, verbose=0)
-        out[name] = np.asarray(pred["landmarks"] if isinstance(pred, dict) else pred)
+        model = zoo.load_preset(name)
+        if preset_record(name).get("task") == "restorer":
+            size = int(model.inputs[0].shape[1])
+            inputs = dict(np.load(os.path.join(folder, f"restore_{size}.npz")))
+            out[name] = np.asarray(model.predict(inputs, verbose=0)["restored"])
+        else:
+            out[name] = np.asarray(model.predict(x, verbose=0)["landmarks"])
+    return out
+
+
+def presets(folder):
+    """Predict with every shipped preset, write DIR/presets.<backend>.npz."""
+    out = preset_outputs(folder)
     np.savez(os.path.join(folder, f"presets.{keras.backend.backend()}.npz"), **out)
     print(f"ok {keras.backend.backend()}")
 

@@ -10,6 +10,7 @@ import zoo
 from zoo.presets import PRESET_DIR, list_presets, load_weights_strict, preset_record
 
 REGRESSOR_PRESETS = ("pfld_0.25x_300w", "pfld_1x_300w", "drn_300w")
+RESTORER_PRESETS = ("gania_128", "autoencoder_128")
 
 
 def test_regressor_presets_ship_with_their_records():
@@ -61,7 +62,79 @@ def test_mismatched_weights_are_refused(tmp_path):
 
 
 def test_records_are_json_with_test_numbers():
-    for name in list_presets():
+    for name in list_presets(task="regressor"):
         rec = json.loads(open(os.path.join(PRESET_DIR, f"{name}.json")).read())
         for m in rec["metrics"].values():
             assert 0 < m["nme"] < 1 and m["n"] == 230
+    for name in list_presets(task="restorer"):
+        rec = json.loads(open(os.path.join(PRESET_DIR, f"{name}.json")).read())
+        m = rec["metrics"]["helen_test_synthetic_occlusion"]
+        for key in ("occluded_input", "restored", "restored_poisson_blend"):
+            assert m[key]["n"] == 230 and 0 < m[key]["ssim_mask"] < 1 and m[key]["psnr_mask_db"] > 0
+
+
+def test_restorer_presets_ship_with_their_records():
+    shipped = list_presets(task="restorer")
+    for name in RESTORER_PRESETS:
+        assert name in shipped, f"restorer preset {name} is not shipped"
+        rec = preset_record(name)
+        for key in ("model", "config", "weights", "recipe", "recipe_config", "data", "training", "metrics"):
+            assert key in rec, f"{name}.json lacks {key!r}"
+        assert rec["training"]["steps"] >= 1000 and rec["training"]["backend"] in ("tensorflow", "jax", "torch")
+        assert "helen_testset" in rec["data"]["never_seen"]
+        size = os.path.getsize(os.path.join(PRESET_DIR, "weights", rec["weights"]))
+        assert size == rec["weights_bytes"] and size < 16 * 2**20
+    assert set(RESTORER_PRESETS).isdisjoint(list_presets(task="regressor"))
+
+
+def _occluded_faces(faces, n, seed=0):
+    """`n` held-out faces with a synthetic occluder each: (clean, occluded, mask) lists."""
+    from zoo.data import OccluderBank
+    from zoo.data.occlusion import occlude
+
+    rng = np.random.default_rng(seed)
+    bank = OccluderBank.from_data_root(max_holes=20)
+    clean, occluded, masks = [], [], []
+    for s in faces[:n]:
+        img = s.load_image()
+        occ, mask, _ = occlude(img, s.points, rng=rng, bank=bank)
+        clean.append(img)
+        occluded.append(occ)
+        masks.append(mask > 0)
+    return clean, occluded, masks
+
+
+@pytest.mark.parametrize("name", RESTORER_PRESETS)
+def test_restorer_preset_is_trained_and_matches_its_record(name, helen_test):
+    from zoo.pipeline import inpainting_metrics, restore_images
+
+    clean, occluded, masks = _occluded_faces(helen_test[::23], 10)
+    model = zoo.load_preset(name)
+    restored = restore_images(model, occluded, masks, blend=False)
+    for img, out, m in zip(occluded, restored, masks):
+        np.testing.assert_array_equal(out[~m], img[~m])
+    before = inpainting_metrics(clean, occluded, masks)["psnr_mask_db"]
+    got = inpainting_metrics(clean, restored, masks)["psnr_mask_db"]
+    recorded = preset_record(name)["metrics"]["helen_test_synthetic_occlusion"]["restored"]["psnr_mask_db"]
+    assert got > before + 3.0, f"{name} barely restores (masked PSNR {before:.1f} -> {got:.1f} dB)"
+    assert got > recorded - 3.0, f"{name}: masked PSNR {got:.1f} dB, recorded {recorded:.1f} dB"
+
+
+def test_restore_cli_with_a_preset_and_a_regressor_refused(helen_test, tmp_path):
+    from zoo.cli.main import main
+    from zoo.cli.restore_cmd import resolve_restorer
+    from zoo.data import read_image, write_image
+
+    clean, occluded, masks = _occluded_faces(helen_test[5:], 1, seed=3)
+    write_image(tmp_path / "face.png", occluded[0])
+    write_image(tmp_path / "mask.png", masks[0].astype(np.uint8) * 255)
+    assert main(["restore", str(tmp_path / "face.png"), "--mask", str(tmp_path / "mask.png"), "--restorer", "gania_128",
+                 "--out", str(tmp_path / "out.png")]) == 0
+    out = read_image(tmp_path / "out.png")
+    m = masks[0]
+    np.testing.assert_array_equal(out[~m], occluded[0][~m])
+    err_before = np.abs(occluded[0][m].astype(float) - clean[0][m]).mean()
+    err_after = np.abs(out[m].astype(float) - clean[0][m]).mean()
+    assert err_after < 0.7 * err_before, f"restored region is not closer to the face ({err_before:.1f} -> {err_after:.1f})"
+    with pytest.raises(ValueError, match="not a restorer"):
+        resolve_restorer("drn_300w")
