@@ -93,3 +93,41 @@ def test_resume_and_nan(faces, tmp_path):
     assert (tmp_path / "generator.weights.h5").read_bytes() == saved
     state = AdversarialRun(*_nets(), cfg, str(tmp_path)).run(ds, resume=True)
     assert state["step"] == 7
+
+
+def test_kill_9_loses_at_most_one_checkpoint_interval(faces, tmp_path):
+    """SIGKILL a training process mid-run (in the joint phase), then resume: the checkpoint is
+    readable and no more than `checkpoint_every` (2) steps are lost."""
+    import json
+    import re
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    worker = os.path.join(os.path.dirname(os.path.abspath(__file__)), "_adversarial_worker.py")
+    proc = subprocess.Popen([sys.executable, worker, str(tmp_path)], stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+                            text=True, env=dict(os.environ, TF_CPP_MIN_LOG_LEVEL="3"))
+    steps, lines, deadline = [], [], time.time() + 300
+    while time.time() < deadline:
+        line = proc.stdout.readline()
+        if not line:
+            break
+        lines.append(line)
+        m = re.match(r"step (\d+) ", line)
+        if m:
+            steps.append(int(m.group(1)))
+            if steps[-1] >= 11:  # in the joint phase, between two checkpoints
+                break
+    proc.send_signal(signal.SIGKILL)
+    proc.wait(timeout=60)
+    assert steps and steps[-1] >= 11, "worker did not reach step 11:\n" + "".join(lines[-30:])
+    done = steps[-1] + 1
+    with open(tmp_path / "state.json") as f:
+        saved = json.load(f)["step"]
+    assert done - 2 <= saved <= done, f"{done} steps done, checkpoint at {saved}"
+    run = AdversarialRun(*_nets(), dict(t_g=4, t_d=4, t_joint=saved - 8 + 2, patch=16, checkpoint_every=2), str(tmp_path))
+    assert run.restore() and run.state["step"] == saved and run.state["phase"] == "joint"
+    ds = InpaintDataset(faces, batch_size=4, image_size=32, patch=16, seed=3)
+    state = run.run(ds, resume=True, log_every=1)
+    assert state["step"] == saved + 2 and np.isfinite(state["history"][-1]["g_total"])
