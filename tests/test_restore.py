@@ -70,3 +70,24 @@ def test_restore_keeps_unmasked_pixels_and_cli(face, tmp_path):
     rc = main(["restore", str(tmp_path / "face.png"), "--mask", str(tmp_path / "small.png"), "--restorer",
                str(tmp_path / "g.keras"), "--out", str(tmp_path / "o2.png")])
     assert rc == 2
+
+
+def test_restore_a_face_inside_a_larger_photo(face):
+    """With a face box the restorer sees the same square as for the face crop alone, so the
+    restored face region is the same; without a box a non-square photo is padded, not stretched."""
+    import cv2
+
+    model = zoo.create_model("gania_generator", image_size=32, base_filters=4)
+    mask = _mask(face.shape)
+    canvas = cv2.copyMakeBorder(face, 40, 24, 96, 10, cv2.BORDER_REFLECT)
+    big_mask = cv2.copyMakeBorder(mask.astype(np.uint8), 40, 24, 96, 10, cv2.BORDER_CONSTANT, value=0) > 0
+    h, w = face.shape[:2]
+    (alone,) = restore_images(model, [face], [mask], blend=False)
+    (inside,) = restore_images(model, [canvas], [big_mask], blend=False, boxes=[(95.5, 39.5, w, h)])
+    np.testing.assert_array_equal(inside[40 : 40 + h, 96 : 96 + w], alone)
+    np.testing.assert_array_equal(inside[~big_mask], canvas[~big_mask])
+    (whole,) = restore_images(model, [canvas], [big_mask], blend=True)
+    assert whole.shape == canvas.shape
+    np.testing.assert_array_equal(whole[~big_mask], canvas[~big_mask])
+    with pytest.raises(ValueError, match="boxes"):
+        restore_images(model, [canvas], [big_mask], boxes=[])

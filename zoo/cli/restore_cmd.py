@@ -10,6 +10,8 @@ def add_parser(sub):
     p.add_argument("--restorer", required=True, help="a preset name, a .keras file or a run folder's generator.weights.h5")
     p.add_argument("--out", required=True, help="output PNG: the image with the masked region restored")
     p.add_argument("--no-blend", action="store_true", help="skip Poisson blending")
+    p.add_argument("--box", help="face box X,Y,W,H in pixels: the restorer sees the square around it (default: the "
+                   "whole image, padded to a square)")
     p.set_defaults(func=run)
 
 
@@ -61,8 +63,16 @@ def run(args):
     mask = read_image(args.mask, color="gray")
     if mask.shape != image.shape[:2]:
         raise ValueError(f"{args.mask}: mask is {mask.shape[1]}x{mask.shape[0]}, image is {image.shape[1]}x{image.shape[0]}")
+    box = None
+    if args.box:
+        try:
+            box = tuple(float(v) for v in args.box.split(","))
+        except ValueError:
+            box = ()
+        if len(box) != 4 or box[2] <= 0 or box[3] <= 0:
+            raise ValueError(f"--box must be X,Y,W,H with positive W and H. Received: {args.box!r}")
     model = resolve_restorer(args.restorer)
-    (out,) = restore_images(model, [image], [mask > 127], blend=not args.no_blend)
+    (out,) = restore_images(model, [image], [mask > 127], blend=not args.no_blend, boxes=[box])
     write_image(args.out, out)
     print(f"restored {int((mask > 127).sum())} pixels -> {args.out}")
     return 0
