@@ -91,3 +91,18 @@ def test_restore_a_face_inside_a_larger_photo(face):
     np.testing.assert_array_equal(whole[~big_mask], canvas[~big_mask])
     with pytest.raises(ValueError, match="boxes"):
         restore_images(model, [canvas], [big_mask], boxes=[])
+
+
+def test_the_occluder_never_reaches_the_restorer(face, rng):
+    """Whatever covers the masked pixels (and however the mask's edge falls on the restorer's
+    coarser grid), the restored image is the same: occluded pixels are never used as context."""
+    model = zoo.create_model("gania_generator", image_size=32, base_filters=4)
+    mask = np.zeros(face.shape[:2], bool)
+    mask[101:147, 93:171] = True  # edges off the 8-pixel grid of a 256 -> 32 view
+    mask[60:75, 40:47] = True
+    a, b = face.copy(), face.copy()
+    a[mask] = rng.integers(0, 256, (int(mask.sum()), 3))
+    b[mask] = 255
+    for blend in (False, True):
+        (ra,), (rb,) = restore_images(model, [a], [mask], blend=blend), restore_images(model, [b], [mask], blend=blend)
+        np.testing.assert_array_equal(ra, rb)

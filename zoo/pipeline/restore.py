@@ -66,12 +66,15 @@ def _to_crop(image, mask, size, box):
     # average k x k blocks; a bilinear warp straight to `size` would alias.
     k = max(1, int(np.floor(1.0 / a[0, 0])))
     big = np.hstack([a * k, (b * k + 0.5 * k - 0.5)[:, None]])  # big-square pixel centre = (x + 0.5) k - 0.5
-    crop = cv2.warpAffine(image, big, (size * k, size * k), flags=cv2.INTER_LINEAR, borderMode=cv2.BORDER_REPLICATE)
-    if k > 1:
-        crop = cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA)
-    m = cv2.warpAffine((np.asarray(mask) > 0).astype(np.uint8), t.matrix, (size, size), flags=cv2.INTER_NEAREST,
-                       borderMode=cv2.BORDER_CONSTANT, borderValue=0)
-    return crop.astype(np.float32) / 127.5 - 1.0, m > 0, t
+    def view(x, border):
+        x = cv2.warpAffine(x, big, (size * k, size * k), flags=cv2.INTER_LINEAR, borderMode=border)
+        return cv2.resize(x, (size, size), interpolation=cv2.INTER_AREA) if k > 1 else x
+
+    crop = view(image, cv2.BORDER_REPLICATE)
+    # Conservative mask: a crop pixel is occluded when any occluded pixel reaches it, so the
+    # occluder's colours never enter the restorer as known context at the mask's edge.
+    m = view((np.asarray(mask) > 0).astype(np.float32), cv2.BORDER_CONSTANT) > 1e-3
+    return crop.astype(np.float32) / 127.5 - 1.0, m, t
 
 
 def restore_images(model, images, masks, blend=True, batch_size=8, boxes=None):
