@@ -56,7 +56,7 @@ def _fmt(v):
     if v is None:
         return "-"
     if isinstance(v, float):
-        return f"{v:.1f}"
+        return f"{v:.2f}" if abs(v) < 100 else f"{v:.1f}"
     return str(v)
 
 
