@@ -50,15 +50,18 @@ def worker(args):
             st = run.steps
             row = {"backend": keras.backend.backend(), "recipe": name, "size": size, "batch": bs,
                    "g_params": run.generator.count_params()}
-            ms = timed(lambda: st.generator_step(batch, adversarial=False), args.repeats)
+            def done(logs):  # wait for the step: JAX dispatches asynchronously
+                return {k: float(v) for k, v in logs.items()}
+
+            ms = timed(lambda: done(st.generator_step(batch, adversarial=False)), args.repeats)
             row["generator_phase_img_s"] = bs * 1000.0 / ms
             if run.global_d is not None:
-                ms = timed(lambda: st.discriminator_step(batch), args.repeats)
+                ms = timed(lambda: done(st.discriminator_step(batch)), args.repeats)
                 row["discriminator_phase_img_s"] = bs * 1000.0 / ms
 
                 def joint():
-                    st.discriminator_step(batch)
-                    st.generator_step(batch, adversarial=True)
+                    done(st.discriminator_step(batch))
+                    done(st.generator_step(batch, adversarial=True))
 
                 ms = timed(joint, args.repeats)
                 row["joint_phase_img_s"] = bs * 1000.0 / ms

@@ -17,7 +17,6 @@ import os
 import time
 
 import keras
-import numpy as np
 from keras import ops
 
 from recipes.trainers.checkpoint import atomic_save_weights, atomic_write_json, load_optimizer, save_optimizer
@@ -179,13 +178,3 @@ class AdversarialRun:
         self.save()
         return self.state
 
-
-def images_per_second(run, batch, steps=3):
-    """Joint-step throughput (warm) of a run on one batch: images/s."""
-    run.steps.generator_step(batch, adversarial=False)
-    t0 = time.perf_counter()
-    for _ in range(steps):
-        if run.global_d is not None:
-            run.steps.discriminator_step(batch)
-        run.steps.generator_step(batch, adversarial=run.global_d is not None)
-    return steps * len(np.asarray(batch["image"])) / (time.perf_counter() - t0)
