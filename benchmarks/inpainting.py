@@ -47,7 +47,7 @@ def main():
     args = p.parse_args()
 
     from recipes.export_preset import inpainting_test_set
-    from zoo.cli.restore_cmd import resolve_restorer
+    from zoo.pipeline import resolve_restorer
     from zoo.data.draw import contact_sheet
     from zoo.data.image_io import write_image
     from zoo.pipeline import restore_images

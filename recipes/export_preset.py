@@ -16,10 +16,10 @@ import time
 
 import keras
 
-from recipes.trainers.checkpoint import load_state
+from recipes.trainers.checkpoint import atomic_write_json, load_state
 from zoo import registry
 from zoo.data.paths import dataset_path
-from zoo.pipeline import evaluate_folder
+from zoo.pipeline import evaluate_folder, restorer_from_run
 from zoo.presets import PRESET_DIR, load_weights_strict
 
 SYNTHETIC_CACHE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", ".cache")
@@ -85,19 +85,28 @@ def measure_restorer(model, items=None):
                                                **{k: {m: round(v, 4) for m, v in d.items()} for k, d in out.items()}}}
 
 
-def _write_record(name, record):
-    path = os.path.join(PRESET_DIR, f"{name}.json")
-    with open(path + ".tmp", "w") as f:
-        json.dump(record, f, indent=2)
-    os.replace(path + ".tmp", path)
-
-
-def _copy_weights(src, name):
+def _ship(model, weights, name, task, model_name, model_cfg, config, description):
+    """Copy a run's (already strictly loaded) weights into the presets; the record's common fields."""
     os.makedirs(os.path.join(PRESET_DIR, "weights"), exist_ok=True)
     dst = os.path.join(PRESET_DIR, "weights", f"{name}.weights.h5")
-    shutil.copyfile(src, dst + ".tmp")
+    shutil.copyfile(weights, dst + ".tmp")
     os.replace(dst + ".tmp", dst)
-    return dst
+    return {
+        "name": name,
+        "task": task,
+        "description": description,
+        "model": model_name,
+        "config": model_cfg,
+        "weights": os.path.basename(dst),
+        "weights_bytes": os.path.getsize(dst),
+        "parameters": int(model.count_params()),
+        "recipe": config["name"],
+        "recipe_config": config,
+    }
+
+
+def _where():
+    return f"CPU ({platform.processor() or platform.machine()}, {os.cpu_count()} cores), this repository's runs_chain"
 
 
 def export_restorer(run_dir, config, name, description=None):
@@ -108,22 +117,12 @@ def export_restorer(run_dir, config, name, description=None):
     if state["step"] < planned:
         raise ValueError(f"{run_dir}: run stopped at step {state['step']} of {planned}; finish it with --resume first")
     model_name = config["generator"]
-    model_cfg = dict(config.get("generator_kwargs", {}))
-    model = registry.create_model(model_name, **model_cfg)
-    load_weights_strict(model, os.path.join(run_dir, "generator.weights.h5"))
-    dst = _copy_weights(os.path.join(run_dir, "generator.weights.h5"), name)
+    model = restorer_from_run(run_dir)
+    record = _ship(model, os.path.join(run_dir, "generator.weights.h5"), name, "restorer", model_name,
+                   dict(config.get("generator_kwargs", {})), config,
+                   description or f"{model_name} trained by recipe {config['name']} ({state['step']} steps, CPU)")
     seconds = state.get("seconds")
-    record = {
-        "name": name,
-        "task": "restorer",
-        "description": description or f"{model_name} trained by recipe {config['name']} ({state['step']} steps, CPU)",
-        "model": model_name,
-        "config": model_cfg,
-        "weights": os.path.basename(dst),
-        "weights_bytes": os.path.getsize(dst),
-        "parameters": int(model.count_params()),
-        "recipe": config["name"],
-        "recipe_config": config,
+    record.update({
         "data": {
             "train": "clean faces occluded on the fly at the 7 components: ZOO_DATA/aligned_faces_300w_256 (all), "
                      "ZOO_DATA/300w_subset_afw_helen helen_trainset_*, ZOO_DATA/celebahq (all)"
@@ -136,14 +135,14 @@ def export_restorer(run_dir, config, name, description=None):
             "phases": {"generator": sched["t_g"], "discriminator": sched.get("t_d", 0), "joint": sched.get("t_joint", 0)}
             if config.get("adversarial", True) else {"generator": sched["t_g"]},
             "backend": config.get("backend"),
-            "where": f"CPU ({platform.processor() or platform.machine()}, {os.cpu_count()} cores), this repository's runs_chain",
+            "where": _where(),
             "seconds": round(seconds, 1) if seconds else None,
             "exported": time.strftime("%Y-%m-%d"),
             "history_tail": state["history"][-3:],
         },
         "metrics": measure_restorer(model),
-    }
-    _write_record(name, record)
+    })
+    atomic_write_json(os.path.join(PRESET_DIR, f"{name}.json"), record)
     return record
 
 
@@ -158,18 +157,9 @@ def export(run_dir, name, description=None):
     model = registry.create_model(model_name, **model_cfg)
     weights = os.path.join(run_dir, "best.weights.h5")
     load_weights_strict(model, weights)
-    dst = _copy_weights(weights, name)
-    record = {
-        "name": name,
-        "task": "regressor",
-        "description": description or f"{model_name} trained by recipe {config['name']} on 300-W AFW + HELEN train",
-        "model": model_name,
-        "config": model_cfg,
-        "weights": os.path.basename(dst),
-        "weights_bytes": os.path.getsize(dst),
-        "parameters": int(model.count_params()),
-        "recipe": config["name"],
-        "recipe_config": config,
+    record = _ship(model, weights, name, "regressor", model_name, model_cfg, config,
+                   description or f"{model_name} trained by recipe {config['name']} on 300-W AFW + HELEN train")
+    record.update({
         "data": {
             "train": "ZOO_DATA/300w_subset_afw_helen/images: afw_* + helen_trainset_* (1,207 faces) minus an 8% validation split",
             "validation": "8% of the training faces (crc32 of the name), used to pick the best epoch",
@@ -180,13 +170,13 @@ def export(run_dir, name, description=None):
             "best_epoch": state["best_epoch"],
             "best_val_nme": state["best"],
             "backend": config.get("backend"),
-            "where": f"CPU ({platform.processor() or platform.machine()}, {os.cpu_count()} cores), this repository's runs_chain",
+            "where": _where(),
             "exported": time.strftime("%Y-%m-%d"),
             "history_tail": state["history"][-3:],
         },
         "metrics": measure(model, name),
-    }
-    _write_record(name, record)
+    })
+    atomic_write_json(os.path.join(PRESET_DIR, f"{name}.json"), record)
     return record
 
 

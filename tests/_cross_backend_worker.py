@@ -14,13 +14,13 @@ import zoo  # noqa: F401  (registers the custom classes)
 def preset_outputs(folder):
     """Every shipped preset's output on DIR/faces.npz: landmarks of a regressor, the restored
     image of a restorer (on DIR/restore_<size>.npz)."""
-    from zoo.presets import list_presets, preset_record
+    from zoo.presets import list_presets, preset_record, preset_task
 
     x = np.load(os.path.join(folder, "faces.npz"))["x"]
     out = {}
     for name in list_presets():
         model = zoo.load_preset(name)
-        if preset_record(name).get("task") == "restorer":
+        if preset_task(preset_record(name)) == "restorer":
             size = int(model.inputs[0].shape[1])
             inputs = dict(np.load(os.path.join(folder, f"restore_{size}.npz")))
             out[name] = np.asarray(model.predict(inputs, verbose=0)["restored"])

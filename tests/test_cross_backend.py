@@ -67,7 +67,7 @@ def test_presets_predict_the_same_on_every_backend(tmp_path, helen_test):
     import cv2
 
     from _cross_backend_worker import preset_outputs
-    from zoo.presets import list_presets, preset_record
+    from zoo.presets import list_presets, preset_record, preset_task
 
     names = list_presets()
     assert names, "no preset shipped"
@@ -75,7 +75,7 @@ def test_presets_predict_the_same_on_every_backend(tmp_path, helen_test):
     x = np.stack([np.asarray(cv2.resize(f, (112, 112)), np.float32) / 255.0 for f in faces])
     np.savez(tmp_path / "faces.npz", x=x)
     for size in {int(preset_record(n)["config"].get("image_size", 256)) for n in names
-                 if preset_record(n).get("task") == "restorer"}:
+                 if preset_task(preset_record(n)) == "restorer"}:
         img = np.stack([cv2.resize(f, (size, size), interpolation=cv2.INTER_AREA) for f in faces]) / 127.5 - 1.0
         mask = np.zeros((4, size, size, 1), np.float32)
         mask[:, size // 2 : 3 * size // 4, size // 4 : 3 * size // 4] = 1.0
@@ -88,7 +88,7 @@ def test_presets_predict_the_same_on_every_backend(tmp_path, helen_test):
         assert proc.returncode == 0, proc.stderr[-3000:]
         got = np.load(tmp_path / f"presets.{other}.npz")
         for n in names:
-            if preset_record(n).get("task") == "restorer":
+            if preset_task(preset_record(n)) == "restorer":
                 diff = np.abs(mine[n] - got[n]).max() * 127.5
                 assert diff < 0.1, f"{n}: {keras.backend.backend()} vs {other} differ by {diff:.4f} grey levels"
             else:

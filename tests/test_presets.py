@@ -122,7 +122,7 @@ def test_restorer_preset_is_trained_and_matches_its_record(name, helen_test):
 
 def test_restore_cli_with_a_preset_and_a_regressor_refused(helen_test, tmp_path):
     from zoo.cli.main import main
-    from zoo.cli.restore_cmd import resolve_restorer
+    from zoo.pipeline import resolve_restorer
     from zoo.data import read_image, write_image
 
     clean, occluded, masks = _occluded_faces(helen_test[5:], 1, seed=3)

@@ -1,11 +1,11 @@
 """Training a restorer (GAN-IA or the autoencoder) from a recipe config."""
 
-import json
 import os
 
 import keras
 
 from recipes.trainers.adversarial import AdversarialRun
+from recipes.trainers.checkpoint import atomic_write_json
 from zoo import registry
 from zoo.data import OccluderBank, dataset_path, list_face_images, load_landmark_folder
 from zoo.data.inpaint_dataset import InpaintDataset
@@ -40,8 +40,5 @@ def train_restorer(config, out_dir, resume=False, max_steps=None, limit=None):
     ds = InpaintDataset(items, batch_size=config["batch_size"], image_size=size, patch=config["schedule"]["patch"],
                         occluder_bank=bank, seed=config.get("seed", 0))
     run = AdversarialRun(*build(config), config["schedule"], out_dir)
-    record = {**config, "backend": keras.backend.backend(), "faces": len(items)}
-    with open(os.path.join(out_dir, "config.json.tmp"), "w") as f:
-        json.dump(record, f, indent=2)
-    os.replace(os.path.join(out_dir, "config.json.tmp"), os.path.join(out_dir, "config.json"))
+    atomic_write_json(os.path.join(out_dir, "config.json"), {**config, "backend": keras.backend.backend(), "faces": len(items)})
     return run.run(ds, resume=resume, max_steps=max_steps)

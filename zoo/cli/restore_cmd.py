@@ -1,6 +1,5 @@
 """`python -m zoo restore IMAGE --mask MASK --restorer NAME --out OUT.png [--no-blend]`."""
 
-import os
 
 
 def add_parser(sub):
@@ -15,49 +14,9 @@ def add_parser(sub):
     p.set_defaults(func=run)
 
 
-def resolve_restorer(name):
-    """A restorer model from a preset name, a `.keras` file, or a training run (its folder or
-    its `generator.weights.h5`, next to the run's `config.json`)."""
-    import keras
-
-    from zoo.presets import list_presets, load_preset
-
-    if name in list_presets():
-        model = load_preset(name)
-    elif os.path.isfile(name) and name.endswith(".keras"):
-        model = keras.saving.load_model(name)
-    elif os.path.isdir(name) or os.path.basename(name) == "generator.weights.h5":
-        model = _from_run(name if os.path.isdir(name) else os.path.dirname(name) or ".")
-    else:
-        raise KeyError(f"No restorer {name!r}: not a preset ({', '.join(list_presets()) or 'none'}), "
-                       f"a .keras file nor a restorer run folder")
-    if not isinstance(model.output, dict) or "restored" not in model.output:
-        raise ValueError(f"{name!r} is a {type(model).__name__}, not a restorer (no 'restored' output); "
-                         f"restorer presets: {', '.join(list_presets(task='restorer')) or 'none'}")
-    return model
-
-
-def _from_run(run_dir):
-    import json
-
-    from zoo import registry
-    from zoo.presets import load_weights_strict
-
-    cfg_path, weights = os.path.join(run_dir, "config.json"), os.path.join(run_dir, "generator.weights.h5")
-    for path in (cfg_path, weights):
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"{path}: not found (a restorer run folder holds config.json and generator.weights.h5)")
-    with open(cfg_path) as f:
-        config = json.load(f)
-    if config.get("task") != "restorer":
-        raise ValueError(f"{cfg_path}: task {config.get('task')!r} is not a restorer run")
-    model = registry.create_model(config["generator"], **config.get("generator_kwargs", {}))
-    return load_weights_strict(model, weights)
-
-
 def run(args):
     from zoo.data.image_io import read_image, write_image
-    from zoo.pipeline.restore import restore_images
+    from zoo.pipeline.restore import resolve_restorer, restore_images
 
     image = read_image(args.image)
     mask = read_image(args.mask, color="gray")

@@ -1,6 +1,8 @@
 """Restoring occluded regions of a face with a trained restorer (GAN-IA or the autoencoder),
 with optional Poisson blending (`cv2.seamlessClone`), as the seed post-processes."""
 
+import os
+
 import cv2
 import keras
 import numpy as np
@@ -150,3 +152,43 @@ def inpainting_metrics(clean, restored, masks):
     rows = [(psnr(c, r, mask=m > 0), ssim(c, r, mask=m > 0), l1(c, r, mask=m > 0)) for c, r, m in zip(clean, restored, masks)]
     p, s, e = (float(np.mean(v)) for v in zip(*rows))
     return {"n": len(clean), "psnr_mask_db": p, "ssim_mask": s, "l1_mask": e}
+
+
+def resolve_restorer(name):
+    """A restorer model from a preset name, a `.keras` file, or a training run (its folder or
+    its `generator.weights.h5`, next to the run's `config.json`)."""
+    from zoo.presets import list_presets, load_preset
+
+    if name in list_presets():
+        model = load_preset(name)
+    elif os.path.isfile(name) and name.endswith(".keras"):
+        model = keras.saving.load_model(name)
+    elif os.path.isdir(name) or os.path.basename(name) == "generator.weights.h5":
+        model = restorer_from_run(name if os.path.isdir(name) else os.path.dirname(name) or ".")
+    else:
+        raise KeyError(f"No restorer {name!r}: not a preset ({', '.join(list_presets()) or 'none'}), "
+                       f"a .keras file nor a restorer run folder")
+    if not isinstance(model.output, dict) or "restored" not in model.output:
+        raise ValueError(f"{name!r} is a {type(model).__name__}, not a restorer (no 'restored' output); "
+                         f"restorer presets: {', '.join(list_presets(task='restorer')) or 'none'}")
+    return model
+
+
+def restorer_from_run(run_dir):
+    """The generator of a restorer training run (`python -m zoo train <restorer recipe>`),
+    built from the run's `config.json` and loaded strictly from its `generator.weights.h5`."""
+    import json
+
+    from zoo import registry
+    from zoo.presets import load_weights_strict
+
+    cfg_path, weights = os.path.join(run_dir, "config.json"), os.path.join(run_dir, "generator.weights.h5")
+    for path in (cfg_path, weights):
+        if not os.path.isfile(path):
+            raise FileNotFoundError(f"{path}: not found (a restorer run folder holds config.json and generator.weights.h5)")
+    with open(cfg_path) as f:
+        config = json.load(f)
+    if config.get("task") != "restorer":
+        raise ValueError(f"{cfg_path}: task {config.get('task')!r} is not a restorer run")
+    model = registry.create_model(config["generator"], **config.get("generator_kwargs", {}))
+    return load_weights_strict(model, weights)
