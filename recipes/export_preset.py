@@ -169,6 +169,8 @@ def export(run_dir, name, description=None):
             "epochs": state["epoch"] + 1,
             "best_epoch": state["best_epoch"],
             "best_val_nme": state["best"],
+            "parent": config.get("init_preset"),
+            "seconds": round(state["train_seconds"], 1) if state.get("train_seconds") else None,
             "backend": config.get("backend"),
             "where": _where(),
             "exported": time.strftime("%Y-%m-%d"),

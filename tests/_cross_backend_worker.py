@@ -20,7 +20,15 @@ def preset_outputs(folder):
     out = {}
     for name in list_presets():
         model = zoo.load_preset(name)
-        if preset_task(preset_record(name)) == "restorer":
+        task = preset_task(preset_record(name))
+        if task == "detector":  # the faces at the detector's size, in its [-1, 1] range
+            import cv2
+
+            size = int(model.inputs[0].shape[1])
+            xd = np.stack([cv2.resize(f, (size, size), interpolation=cv2.INTER_LINEAR) for f in x]) * 2.0 - 1.0
+            pred = model.predict(xd.astype(np.float32), verbose=0)
+            out[name] = np.concatenate([np.asarray(pred["regressors"]), np.asarray(pred["classificators"])], -1)
+        elif task == "restorer":
             size = int(model.inputs[0].shape[1])
             inputs = dict(np.load(os.path.join(folder, f"restore_{size}.npz")))
             out[name] = np.asarray(model.predict(inputs, verbose=0)["restored"])

@@ -63,6 +63,31 @@ def build_regressor(config):
     return registry.create_model(config["regressor"], input_size=config["input_size"], **config.get("regressor_kwargs", {}))
 
 
+def init_from_preset(regressor, preset):
+    """Copy a shipped preset's weights into `regressor`, layer by layer (by name, where every
+    weight shape matches): a run continues from the preset instead of starting over. Returns
+    the names of the layers left at their initialisation (e.g. a new visibility head)."""
+    from zoo.presets import load_preset
+
+    parent = load_preset(preset)
+    fresh = []
+    for layer in regressor.layers:
+        if not layer.weights:
+            continue
+        try:
+            src = parent.get_layer(layer.name)
+        except ValueError:
+            fresh.append(layer.name)
+            continue
+        if [tuple(w.shape) for w in src.weights] != [tuple(w.shape) for w in layer.weights]:
+            fresh.append(layer.name)
+            continue
+        layer.set_weights(src.get_weights())
+    if len(fresh) == len([l for l in regressor.layers if l.weights]):
+        raise ValueError(f"preset {preset!r} shares no layer with {regressor.name}: not a parent of this recipe")
+    return fresh
+
+
 def make_datasets(config, train, val, limit=None):
     d = config["data"]
     if limit:
@@ -116,6 +141,9 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
     train_s, val_s = samples if samples is not None else load_samples(config["data"])
     train_ds, val_ds = make_datasets(config, train_s, val_s, limit)
     regressor = build_regressor(config)
+    if config.get("init_preset") and not resume:
+        fresh = init_from_preset(regressor, config["init_preset"])
+        print(f"initialised from preset {config['init_preset']!r}; new layers: {', '.join(fresh) or 'none'}", flush=True)
     loss_cfg = dict(config.get("loss", {}))
     loss_cfg.pop("name", None)
     loss_cfg.setdefault("scale", float(config["input_size"]))

@@ -60,6 +60,12 @@ def test_matches_numpy_reference(rng):
 
 
 def test_channels_first_matches_channels_last(rng):
+    from zoo.layers._utils import channels_first_supported
+
+    if not channels_first_supported():  # TensorFlow on a CPU without oneDNN: refused, clearly, at construction
+        with pytest.raises(ValueError, match="channels-first .* oneDNN"):
+            SelfAttention2D(data_format="channels_first")
+        return
     x = rng.normal(size=(2, 5, 6, 16)).astype("float32")
     last = SelfAttention2D(gamma_initializer=keras.initializers.Constant(0.5), data_format="channels_last")
     first = SelfAttention2D(gamma_initializer=keras.initializers.Constant(0.5), data_format="channels_first")

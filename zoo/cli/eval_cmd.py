@@ -10,16 +10,29 @@ def add_parser(sub):
     p.add_argument("--batch-size", type=int, default=32)
     p.add_argument("--save-predictions", action="store_true", help="write OUT/predictions/<stem>.pts")
     p.add_argument("--flip", action="store_true", help="test-time flip augmentation (average with the mirrored crop)")
+    p.add_argument("--restorer", default="none", help="restorer preset / .keras / run folder: evaluate the restore-and-regress "
+                   "cascade (default none: the regressor alone)")
+    p.add_argument("--detector", default="none", help="detector preset: find the face first (default none: the crop is the face)")
+    p.add_argument("--occlusion", default="residual", choices=["residual", "visibility", "oracle", "all", "none"],
+                   help="cascade: how occluded components are found (oracle: DIR/masks/<stem>.png)")
+    p.add_argument("--iterations", type=int, default=1, help="cascade: restore-and-regress rounds")
     p.set_defaults(func=run)
 
 
 def run(args):
     from zoo.pipeline import evaluate_folder, resolve_regressor
 
-    model = resolve_regressor(args.regressor)
+    if args.restorer != "none" or args.detector != "none":
+        from zoo.pipeline.landmarker import Landmarker
+
+        model = Landmarker(detector=args.detector, regressor=args.regressor, restorer=args.restorer,
+                           occlusion=args.occlusion, iterations=args.iterations, flip=args.flip)
+    else:
+        model = resolve_regressor(args.regressor)
     m, _ = evaluate_folder(model, args.data, args.out, args.pattern, args.batch_size, args.save_predictions, label=args.regressor,
                           flip=args.flip)
-    keys = ["n", "nme", "nme_median", "fr_0.08", "auc_0.08", "fr_0.10", "auc_0.10", "nme_visible_points", "nme_occluded_points", "ms_per_face"]
+    keys = ["n", "nme", "nme_median", "fr_0.08", "auc_0.08", "fr_0.10", "auc_0.10", "nme_visible_points", "nme_occluded_points",
+            "detector_find_rate", "faces_restored", "restored_components_per_face", "ms_per_face"]
     print(f"{'metric':<22}value")
     for k in keys:
         if k in m:

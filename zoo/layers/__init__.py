@@ -1,5 +1,6 @@
 """Reusable Keras 3 layers of the zoo (keras.ops only, every backend)."""
 
+from zoo.layers.channel_padding import ChannelPadding, MaxPool2x2
 from zoo.layers.dilated_block import DilatedBlock
 from zoo.layers.down_block import DownBlock
 from zoo.layers.inverted_residual import InvertedResidual
@@ -9,4 +10,4 @@ from zoo.layers.shape_indexed_patches import ShapeIndexedPatches
 from zoo.layers.shape_perturbation import ShapePerturbation
 from zoo.layers.up_block import UpBlock
 
-__all__ = ["DilatedBlock", "DownBlock", "InvertedResidual", "PatchBlock", "SelfAttention2D", "ShapeIndexedPatches", "ShapePerturbation", "UpBlock"]
+__all__ = ["ChannelPadding", "DilatedBlock", "DownBlock", "InvertedResidual", "MaxPool2x2", "PatchBlock", "SelfAttention2D", "ShapeIndexedPatches", "ShapePerturbation", "UpBlock"]

@@ -8,14 +8,44 @@ def channel_axis(data_format=None):
     return -1 if data_format == "channels_last" else 1
 
 
-def check_data_format(data_format):
+def check_data_format(data_format, convolutions=True):
+    """The data format (default: keras config), validated; with `convolutions`, refused where this
+    backend cannot run channels-first convolutions (TensorFlow on a CPU without oneDNN)."""
     data_format = data_format or keras.config.image_data_format()
     if data_format not in ("channels_last", "channels_first"):
         raise ValueError(
             "`data_format` must be 'channels_last' or 'channels_first'. "
             f"Received: data_format={data_format!r}"
         )
+    if convolutions and data_format == "channels_first" and not channels_first_supported():
+        raise ValueError(
+            "data_format='channels_first' cannot run here: TensorFlow runs channels-first (NCHW) convolutions "
+            "on the CPU only through oneDNN, which is off on this CPU (it is on by default only on AVX-512-class "
+            "CPUs) or was turned off with TF_ENABLE_ONEDNN_OPTS=0. Use data_format='channels_last' (the default), "
+            "a GPU, or KERAS_BACKEND=jax / torch."
+        )
     return data_format
+
+
+_CHANNELS_FIRST = {}
+
+
+def channels_first_supported():
+    """Whether this backend can run channels-first convolutions here (TensorFlow on a CPU without
+    oneDNN cannot: "The Conv2D op currently only supports the NHWC tensor format on the CPU").
+    Probed once with a 1x1 convolution; always True on JAX and PyTorch."""
+    backend = keras.backend.backend()
+    if backend != "tensorflow":
+        return True
+    if backend not in _CHANNELS_FIRST:
+        import tensorflow as tf
+
+        try:
+            tf.nn.conv2d(tf.zeros((1, 1, 3, 3)), tf.zeros((1, 1, 1, 1)), 1, "VALID", data_format="NCHW")
+            _CHANNELS_FIRST[backend] = True
+        except Exception:  # UnimplementedError on CPUs without oneDNN
+            _CHANNELS_FIRST[backend] = False
+    return _CHANNELS_FIRST[backend]
 
 
 def check_positive_int(name, value):

@@ -39,7 +39,7 @@ class ShapeIndexedPatches(keras.layers.Layer):
         if not (0 < float(patch_extent) <= 1):
             raise ValueError(f"`patch_extent` must be in (0, 1]. Received: patch_extent={patch_extent!r}")
         self.patch_extent = float(patch_extent)
-        self.data_format = check_data_format(data_format)
+        self.data_format = check_data_format(data_format, convolutions=False)
 
     def call(self, inputs):
         features, shape = inputs

@@ -1,7 +1,8 @@
 """The zoo's models: GAN-IA restorers and discriminators, and the landmark regressors (heads)."""
 
+from zoo.models.blazeface import BlazeFace
 from zoo.models.drn import DRN
 from zoo.models.gania import DecorruptAutoencoder, GANIAGenerator, GlobalDiscriminator, LocalDiscriminator
 from zoo.models.pfld import PFLD
 
-__all__ = ["DRN", "DecorruptAutoencoder", "GANIAGenerator", "GlobalDiscriminator", "LocalDiscriminator", "PFLD"]
+__all__ = ["BlazeFace", "DRN", "DecorruptAutoencoder", "GANIAGenerator", "GlobalDiscriminator", "LocalDiscriminator", "PFLD"]

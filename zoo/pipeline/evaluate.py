@@ -4,84 +4,84 @@ import csv
 import json
 import os
 import time
-import warnings
 
 import keras
 import numpy as np
 
-from zoo import registry
 from zoo.data.folders import scan_landmark_folder
 from zoo.data.pts import write_pts
-from zoo.data.transforms import CropTransform
 from zoo.metrics import nme, plot_ced, summarize
 
 
 def resolve_regressor(name):
-    """A regressor from a preset name, a `.keras` file, or a registered model name (the last
-    with random weights, and a warning). Unknown names raise KeyError listing what exists."""
-    from zoo.presets import list_presets, load_preset
+    """A regressor model from a preset name, a `.keras` file, or a registered model name (the last
+    with random weights, and a warning): `zoo.load(name, task="regressor").model`."""
+    from zoo.tasks import load
 
-    if name in list_presets():
-        return load_preset(name)
-    if os.path.isfile(name) and name.endswith(".keras"):
-        return keras.saving.load_model(name)
-    if name in registry.list_models():
-        warnings.warn(f"{name!r} is an untrained architecture (random weights); pass a preset for real predictions")
-        return registry.create_model(name)
-    raise KeyError(
-        f"No regressor {name!r}: not a preset ({', '.join(list_presets()) or 'none'}), not a registered model "
-        f"({', '.join(registry.list_models())}), not a .keras file"
-    )
-
-
-def _input_size(model):
-    shape = model.inputs[0].shape
-    df = keras.config.image_data_format()
-    return int(shape[1] if df == "channels_last" else shape[2])
+    return load(name, task="regressor").model
 
 
 def predict_landmarks(model, images, batch_size=32, boxes=None, flip=False):
-    """Landmarks `(N, K, 2)` (0-based pixels of each input image) for a list of RGB uint8 images.
+    """Landmarks `(N, K, 2)` (0-based pixels of each input image) for a list of RGB uint8 images:
+    `zoo.tasks.LandmarkRegressor(model).predict_images(...)`, kept as the functional entry point.
 
     Each image (or its `boxes[i] = (x, y, w, h)`) is cropped square (padded by edge
     replication), resized to the model's input, and the predictions mapped back exactly.
-    With `flip=True` the mirrored crop is predicted too and the two shapes averaged (test-time
-    flip augmentation, 68-point flip permutation).
+    With `flip=True` the mirrored crop is predicted too and the two shapes averaged.
     """
-    size = _input_size(model)
-    channels_first = keras.config.image_data_format() == "channels_first"
-    out = []
+    from zoo.tasks import LandmarkRegressor
+
+    task = model if isinstance(model, LandmarkRegressor) else LandmarkRegressor(model)
+    return task.predict_images(images, boxes=boxes, flip=flip, batch_size=batch_size)
+
+
+def read_mask(path, shape):
+    """An occlusion mask (nonzero = occluded) of an image's size; a missing file is no occlusion."""
+    import cv2
+
+    if not os.path.isfile(path):
+        return np.zeros(shape[:2], bool)
+    m = cv2.imread(path, cv2.IMREAD_GRAYSCALE)
+    if m is None or m.shape != tuple(shape[:2]):
+        raise ValueError(f"{path}: not a mask of the image's size {shape[:2]}")
+    return m > 127
+
+
+def landmarker_predictions(landmarker, images, masks=None, batch_size=16):
+    """One shape per image through the `Landmarker` (each image holds one annotated face: the
+    best-scoring detection; where the detector finds none, the whole image is taken as the face).
+    Returns `(preds (N, 68, 2), stats)`: detector find rate, restored components per face."""
+    preds, found, restored, faces_seen = [], 0, [], 0
+    fallback = None
     for start in range(0, len(images), batch_size):
         chunk = images[start : start + batch_size]
-        crops, transforms = [], []
-        for j, img in enumerate(chunk):
-            if img.ndim != 3 or img.shape[2] != 3:
-                raise ValueError(f"image {start + j} must be (H, W, 3) RGB. Received: shape={img.shape}")
-            h, w = img.shape[:2]
-            box = (0, 0, w, h) if boxes is None else boxes[start + j]
-            t = CropTransform.from_box(box, size, margin=0.0)
-            crops.append(t.warp(img))
-            transforms.append(t)
-        x = np.stack(crops).astype(np.float32) / 255.0
-        if channels_first:
-            x = np.transpose(x, (0, 3, 1, 2))
-        pred = _landmarks(model, x)
-        if flip:
-            from zoo.data.shape68 import FLIP_PERMUTATION
-
-            mirrored = _landmarks(model, x[:, :, :, ::-1] if channels_first else x[:, :, ::-1])[:, FLIP_PERMUTATION]
-            mirrored[..., 0] = (size - 1.0) / size - mirrored[..., 0]
-            pred = (pred + mirrored) / 2.0
-        pred = pred * size
-        for t, p in zip(transforms, pred):
-            out.append(t.invert_points(p))
-    return np.stack(out)
+        mchunk = None if masks is None else masks[start : start + batch_size]
+        results = landmarker(chunk, masks=mchunk)
+        for j, faces in enumerate(results):
+            if faces:
+                found += 1
+                best = faces[0]
+            else:  # no face found: the crop is the face
+                if fallback is None:
+                    fallback = Landmarker_like(landmarker)
+                best = fallback([chunk[j]], masks=None if mchunk is None else [mchunk[j]])[0][0]
+            faces_seen += len(faces)
+            preds.append(best["landmarks"])
+            restored.append(sum(best["occluded"].values()))
+    stats = {"restored_components_per_face": float(np.mean(restored)), "faces_restored": float(np.mean(np.asarray(restored) > 0))}
+    if landmarker.detector is not None:
+        stats["detector_find_rate"] = found / len(images)
+        stats["detections_per_image"] = faces_seen / len(images)
+    return np.stack(preds), stats
 
 
-def _landmarks(model, x):
-    pred = model.predict_on_batch(np.ascontiguousarray(x))
-    pred = pred["landmarks"] if isinstance(pred, dict) else pred
-    return np.asarray(keras.ops.convert_to_numpy(pred), np.float64)
+def Landmarker_like(landmarker):
+    """The same cascade with no detector (the whole image is the face)."""
+    import copy
+
+    other = copy.copy(landmarker)
+    other.detector = None
+    return other
 
 
 def evaluate_folder(model, folder, out_dir=None, pattern="*", batch_size=32, save_predictions=False, label=None, flip=False):
@@ -91,14 +91,24 @@ def evaluate_folder(model, folder, out_dir=None, pattern="*", batch_size=32, sav
     with `out_dir`, writes `metrics.json`, `per_image.csv`, `ced.png` and, with
     `save_predictions`, `predictions/<stem>.pts` (1-based iBUG, the input's pixel frame).
     """
+    from zoo.pipeline.landmarker import Landmarker
+
     samples = scan_landmark_folder(folder, pattern).samples
     images = [s.load_image() for s in samples]
     t0 = time.perf_counter()
-    preds = predict_landmarks(model, images, batch_size, flip=flip)
+    extra = {}
+    if isinstance(model, Landmarker):
+        masks = None
+        if model.occlusion == "oracle":
+            masks = [read_mask(os.path.join(folder, "masks", f"{s.name}.png"), img.shape) for s, img in zip(samples, images)]
+        preds, extra = landmarker_predictions(model, images, masks, batch_size)
+    else:
+        preds = predict_landmarks(model, images, batch_size, flip=flip)
     seconds = time.perf_counter() - t0
     target = np.stack([s.points for s in samples])
     per_image = nme(preds, target)
     metrics = summarize(per_image)
+    metrics.update(extra)
     flags = [s.flags for s in samples]
     if all(f is not None for f in flags):
         occ = np.stack(flags).astype(bool)

@@ -49,92 +49,13 @@ def poisson_blend(image, restored, mask, margin=3):
     return out
 
 
-def _restorer_size(model):
-    shape = model.inputs[0].shape
-    return int(shape[1] if keras.config.image_data_format() == "channels_last" else shape[2])
-
-
-def _to_crop(image, mask, size, box):
-    """The restorer's square view of an image: the whole image (padded to a square by edge
-    replication, never stretched) or the square around a face `box = (x, y, w, h)`. Returns
-    `(crop in [-1, 1], crop mask, CropTransform)`; the transform is in the image's coordinates."""
-    from zoo.data.transforms import CropTransform
-
-    h, w = image.shape[:2]
-    # the whole image spans pixel centres -0.5 .. w - 0.5 (CropTransform works on pixel centres)
-    t = CropTransform.from_box(box if box is not None else (-0.5, -0.5, float(w), float(h)), size, margin=0.0)
-    a, b = t.matrix[:, :2], t.matrix[:, 2]
-    # Shrinking by k >= 2: warp to a k-times larger square first (scale a * k in (0.5, 1]), then
-    # average k x k blocks; a bilinear warp straight to `size` would alias.
-    k = max(1, int(np.floor(1.0 / a[0, 0])))
-    big = np.hstack([a * k, (b * k + 0.5 * k - 0.5)[:, None]])  # big-square pixel centre = (x + 0.5) k - 0.5
-    def view(x, border):
-        x = cv2.warpAffine(x, big, (size * k, size * k), flags=cv2.INTER_LINEAR, borderMode=border)
-        return cv2.resize(x, (size, size), interpolation=cv2.INTER_AREA) if k > 1 else x
-
-    crop = view(image, cv2.BORDER_REPLICATE)
-    # Conservative mask: a crop pixel is occluded when any occluded pixel reaches it, so the
-    # occluder's colours never enter the restorer as known context at the mask's edge.
-    m = view((np.asarray(mask) > 0).astype(np.float32), cv2.BORDER_CONSTANT) > 1e-3
-    return crop.astype(np.float32) / 127.5 - 1.0, m, t
-
-
 def restore_images(model, images, masks, blend=True, batch_size=8, boxes=None):
-    """Restore the masked pixels of each image (any size) with a restorer: its square view of
-    the image (see `boxes`) is restored at the restorer's resolution and mapped back; only
-    masked pixels change (then Poisson-blended when `blend`).
+    """Restore the masked pixels of each image with a restorer model (or `Restorer` task):
+    `zoo.tasks.Restorer(model).restore(...)`, kept as the functional entry point."""
+    from zoo.tasks import Restorer
 
-    Args:
-        model: a restorer (inputs `{"image", "mask"}`, output `"restored"`).
-        images: list of `(H, W, 3)` uint8 RGB.
-        masks: list of `(H, W)` arrays, nonzero = occluded.
-        boxes: optional list (one per image, or None entries) of face boxes `(x, y, w, h)`:
-            the restorer sees the square around the box, as it was trained on face crops.
-            Without a box it sees the whole image, padded to a square. Masked pixels outside
-            the box's square are left as they are.
-    Returns: list of uint8 RGB images of the inputs' sizes.
-    """
-    size = _restorer_size(model)
-    channels_first = keras.config.image_data_format() == "channels_first"
-    if boxes is not None and len(boxes) != len(images):
-        raise ValueError(f"got {len(boxes)} boxes for {len(images)} images")
-    out = []
-    for start in range(0, len(images), batch_size):
-        imgs, ms = images[start : start + batch_size], masks[start : start + batch_size]
-        bxs = boxes[start : start + batch_size] if boxes is not None else [None] * len(imgs)
-        x, m, ts = [], [], []
-        for img, mask, box in zip(imgs, ms, bxs):
-            img, mask = np.asarray(img), np.asarray(mask)
-            if img.ndim != 3 or img.shape[2] != 3 or img.dtype != np.uint8:
-                raise ValueError(f"image must be (H, W, 3) uint8 RGB. Received: shape={img.shape}, dtype={img.dtype}")
-            if mask.shape[:2] != img.shape[:2]:
-                raise ValueError(f"mask {mask.shape[:2]} and image {img.shape[:2]} sizes differ")
-            crop, crop_mask, t = _to_crop(img, mask, size, box)
-            x.append(crop)
-            m.append(crop_mask[..., None])
-            ts.append(t)
-        x, m = np.stack(x), np.stack(m).astype(np.float32)
-        if channels_first:
-            x, m = np.transpose(x, (0, 3, 1, 2)), np.transpose(m, (0, 3, 1, 2))
-        pred = model.predict_on_batch({"image": x, "mask": m})["restored"]
-        pred = np.asarray(keras.ops.convert_to_numpy(pred))
-        if channels_first:
-            pred = np.transpose(pred, (0, 2, 3, 1))
-        for img, mask, p, t in zip(imgs, ms, pred, ts):
-            h, w = img.shape[:2]
-            g8 = ((p + 1.0) * 127.5).clip(0, 255).astype(np.uint8)
-            g = cv2.warpAffine(g8, t.matrix, (w, h), flags=cv2.INTER_CUBIC | cv2.WARP_INVERSE_MAP,
-                               borderMode=cv2.BORDER_REPLICATE)
-            inside = cv2.warpAffine(np.ones((size, size), np.uint8), t.matrix, (w, h),
-                                    flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP) > 0
-            occluded = (np.asarray(mask) > 0) & inside
-            if blend:
-                out.append(poisson_blend(img, g, occluded))
-            else:
-                res = img.copy()
-                res[occluded] = g[occluded]
-                out.append(res)
-    return out
+    task = model if isinstance(model, Restorer) else Restorer(model)
+    return task.restore(images, masks, blend=blend, batch_size=batch_size, boxes=boxes)
 
 
 def inpainting_metrics(clean, restored, masks):
@@ -155,23 +76,11 @@ def inpainting_metrics(clean, restored, masks):
 
 
 def resolve_restorer(name):
-    """A restorer model from a preset name, a `.keras` file, or a training run (its folder or
-    its `generator.weights.h5`, next to the run's `config.json`)."""
-    from zoo.presets import list_presets, load_preset
+    """A restorer model from a preset name, a `.keras` file, or a training run (its folder or its
+    `generator.weights.h5`, next to the run's `config.json`): `zoo.load(name, task="restorer").model`."""
+    from zoo.tasks import load
 
-    if name in list_presets():
-        model = load_preset(name)
-    elif os.path.isfile(name) and name.endswith(".keras"):
-        model = keras.saving.load_model(name)
-    elif os.path.isdir(name) or os.path.basename(name) == "generator.weights.h5":
-        model = restorer_from_run(name if os.path.isdir(name) else os.path.dirname(name) or ".")
-    else:
-        raise KeyError(f"No restorer {name!r}: not a preset ({', '.join(list_presets()) or 'none'}), "
-                       f"a .keras file nor a restorer run folder")
-    if not isinstance(model.output, dict) or "restored" not in model.output:
-        raise ValueError(f"{name!r} is a {type(model).__name__}, not a restorer (no 'restored' output); "
-                         f"restorer presets: {', '.join(list_presets(task='restorer')) or 'none'}")
-    return model
+    return load(name, task="restorer").model
 
 
 def restorer_from_run(run_dir):

@@ -1,0 +1,132 @@
+"""Calibrate the Landmarker on *training* faces (300-W AFW + HELEN train; never HELEN test):
+
+1. detector box -> regressor framing: where the regressor's training crop (1.6x the landmark
+   box, centred) lies relative to the detector's box, as medians over the training crops;
+2. per restorer, per component: the restoration residual (mean |restored - input| inside the
+   component, the cascade's own predicted shape) on clean faces and on synthetically occluded
+   ones; the threshold keeps clean components below `--clean-fpr` false alarms, the scale is the
+   spread of clean residuals. Separability (ROC AUC) is recorded beside each.
+
+Writes `zoo/pipeline/landmarker_calibration.json` (read by `Landmarker`).
+
+    python -m recipes.calibrate_landmarker --faces 160
+"""
+
+import argparse
+import os
+import time
+
+import numpy as np
+
+from recipes.trainers.checkpoint import atomic_write_json
+from zoo.data import dataset_path, load_landmark_folder
+from zoo.data.occlusion import OccluderBank, occlude
+from zoo.data.shape68 import COMPONENT_NAMES
+from zoo.pipeline.components import component_coverage
+from zoo.pipeline.landmarker import CALIBRATION_PATH, Landmarker, load_calibration
+
+
+def roc_auc(neg, pos):
+    """P(positive score > negative score) (ties half)."""
+    neg, pos = np.asarray(neg), np.asarray(pos)
+    if not len(neg) or not len(pos):
+        return float("nan")
+    allv = np.concatenate([neg, pos])
+    ranks = allv.argsort().argsort().astype(np.float64) + 1
+    return float((ranks[len(neg):].sum() - len(pos) * (len(pos) + 1) / 2) / (len(neg) * len(pos)))
+
+
+def training_faces(n, seed=0):
+    folder = dataset_path("300w")
+    samples = load_landmark_folder(folder, "afw_*") + load_landmark_folder(folder, "helen_trainset_*")
+    rng = np.random.default_rng(seed)
+    return [samples[i] for i in sorted(rng.choice(len(samples), size=min(n, len(samples)), replace=False))]
+
+
+def calibrate_detector(detector_name, samples):
+    from zoo.tasks import load
+
+    det = load(detector_name, task="detector")
+    rows = []
+    for s in samples:
+        img = s.load_image()
+        faces = det.detect([img])[0]
+        if not faces:
+            continue
+        x0, y0, x1, y1 = faces[0]["box"]
+        w = x1 - x0
+        # the regressor's training crop of this image: the whole 256 crop (1.6x landmark box)
+        h_img, w_img = img.shape[:2]
+        rows.append(((w_img / 2 - (x0 + x1) / 2) / w, (h_img / 2 - (y0 + y1) / 2) / w, max(w_img, h_img) / w))
+    r = np.asarray(rows)
+    med = np.median(r, 0)
+    return {"dx": float(med[0]), "dy": float(med[1]), "side": float(med[2]), "faces": len(samples), "found": len(rows),
+            "spread": {"dx_std": float(r[:, 0].std()), "dy_std": float(r[:, 1].std()), "side_rel_std": float(r[:, 2].std() / med[2])}}
+
+
+def calibrate_restorer(restorer, regressor, samples, clean_fpr, seed=0):
+    lm = Landmarker(detector=None, regressor=regressor, restorer=restorer, occlusion="residual", iterations=0)
+    bank = OccluderBank.from_data_root(texture_paths=[s.image_path for s in samples])
+    clean, occl = {c: [] for c in COMPONENT_NAMES}, {c: [] for c in COMPONENT_NAMES}
+    crops, shapes, labels = [], [], []
+    for i, s in enumerate(samples):
+        img = s.load_image()
+        rng = np.random.default_rng([seed, i])
+        occ_img, mask, _ = occlude(img, s.points, COMPONENT_NAMES[i % 7], rng, bank)
+        for image, m in ((img, None), (occ_img, mask)):
+            t = lm.regressor.crop_transform(image.shape, None, lm.work_size)
+            crop = t.warp(image)
+            crops.append(crop)
+            labels.append(None if m is None else component_coverage(t.apply_points(s.points), t.warp(m.astype(np.uint8)) > 0))
+    for start in range(0, len(crops), 32):
+        shapes.extend(lm.regressor.predict(crops[start : start + 32]).astype(np.float64))
+    _, residual = lm.residual_scores(crops, shapes)
+    for k, lab in enumerate(labels):
+        for j, c in enumerate(COMPONENT_NAMES):
+            if lab is None:
+                clean[c].append(residual[k, j])
+            elif lab[c] >= 0.35:
+                occl[c].append(residual[k, j])
+    out = {}
+    for c in COMPONENT_NAMES:
+        neg, pos = np.asarray(clean[c]), np.asarray(occl[c])
+        thr = float(np.quantile(neg, 1.0 - clean_fpr))
+        out[c] = {"threshold": thr, "scale": float(max(neg.std() * 0.25, 1e-3)), "clean_n": len(neg), "occluded_n": len(pos),
+                  "clean_mean": float(neg.mean()), "occluded_mean": float(pos.mean()) if len(pos) else None,
+                  "auc": roc_auc(neg, pos), "recall_at_threshold": float((pos > thr).mean()) if len(pos) else None}
+    return out
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--faces", type=int, default=160)
+    p.add_argument("--detector", default="blazeface_short")
+    p.add_argument("--regressor", default="drn_300w", help="the shapes the residual is measured on")
+    p.add_argument("--restorers", default="gania_128,autoencoder_128,gania_128_no_attention")
+    p.add_argument("--clean-fpr", type=float, default=0.03, help="share of clean components allowed above the threshold")
+    args = p.parse_args(argv)
+
+    from zoo.presets import list_presets
+
+    t0 = time.time()
+    samples = training_faces(args.faces)
+    cal = load_calibration()
+    cal["about"] = ("Landmarker calibration on 300-W training faces (AFW + HELEN train, never HELEN test): "
+                    "`python -m recipes.calibrate_landmarker`")
+    cal.setdefault("detectors", {})[args.detector] = calibrate_detector(args.detector, samples)
+    print("detector", cal["detectors"][args.detector], flush=True)
+    for name in args.restorers.split(","):
+        if name not in list_presets() and not os.path.isdir(name):
+            print(f"skip {name}: not a preset here")
+            continue
+        comps = calibrate_restorer(name, args.regressor, samples, args.clean_fpr)
+        cal.setdefault("restorers", {})[name] = {"regressor": args.regressor, "faces": len(samples), "clean_fpr": args.clean_fpr,
+                                                 "components": comps}
+        print(name, {c: (round(v["auc"], 3), round(v["threshold"], 3), round(v["recall_at_threshold"] or 0, 2)) for c, v in comps.items()},
+              flush=True)
+    atomic_write_json(CALIBRATION_PATH, cal)
+    print(f"wrote {CALIBRATION_PATH} in {time.time() - t0:.0f} s")
+
+
+if __name__ == "__main__":
+    main()

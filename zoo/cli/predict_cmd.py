@@ -1,0 +1,127 @@
+"""`python -m zoo predict IMAGE_OR_DIR... --out DIR` and `python -m zoo predict --demo --out DIR`:
+occlusion-robust landmarks for every face of every image, a JSON and a picture per image."""
+
+import json
+import os
+import sys
+
+PREDICT_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
+
+
+def add_parser(sub):
+    from zoo.pipeline.landmarker import OCCLUSION_MODES
+
+    p = sub.add_parser("predict", help="68-point landmarks of every face in images (detect, restore occlusions, regress)")
+    p.add_argument("inputs", nargs="*", metavar="IMAGE_OR_DIR", help="image files and/or folders of images")
+    p.add_argument("--out", required=True, help="output folder: <stem>.json and <stem>.png per image")
+    p.add_argument("--demo", action="store_true", help="run on the shipped demo photo (a public-domain face with a drawn mask)")
+    p.add_argument("--regressor", default="drn_300w", help="regressor preset, .keras file (default: drn_300w)")
+    p.add_argument("--restorer", default="gania_128", help="restorer preset, .keras, run folder, or 'none' (default: gania_128)")
+    p.add_argument("--detector", default="blazeface_short", help="detector preset, or 'none': the whole image is the face")
+    p.add_argument("--occlusion", default="residual", choices=[m for m in OCCLUSION_MODES if m != "oracle"],
+                   help="how occluded components are found (default: residual)")
+    p.add_argument("--iterations", type=int, default=1, help="restore-and-regress rounds (0: the regressor alone)")
+    p.add_argument("--threshold", type=float, default=0.5, help="occlusion score above which a component is restored")
+    p.add_argument("--flip", action="store_true", help="test-time flip averaging")
+    p.add_argument("--batch-size", type=int, default=8)
+    p.set_defaults(func=run)
+
+
+def _expand(inputs):
+    """(path, None) for every image to process, (path, reason) for what cannot be."""
+    out = []
+    for item in inputs:
+        if os.path.isdir(item):
+            names = sorted(n for n in os.listdir(item) if n.lower().endswith(PREDICT_EXTENSIONS) and not n.startswith("."))
+            if not names:
+                out.append((item, "no image files in this folder"))
+            out.extend((os.path.join(item, n), None) for n in names)
+        elif os.path.exists(item):
+            out.append((item, None))
+        else:
+            out.append((item, "no such file or folder"))
+    return out
+
+
+def face_record(face):
+    return {
+        "box": [round(float(v), 2) for v in face["box"]],
+        "score": None if face["score"] is None else round(float(face["score"]), 4),
+        "landmarks": [[round(float(x), 2), round(float(y), 2)] for x, y in face["landmarks"]],
+        "occlusion": {k: round(float(v), 4) for k, v in face["occlusion"].items()},
+        "occluded": dict(face["occluded"]),
+    }
+
+
+def run(args):
+    import numpy as np
+
+    from zoo.data.image_io import read_image, write_image
+    from zoo.pipeline.landmarker import Landmarker
+    from zoo.pipeline.render import render_prediction
+
+    if not args.demo and not args.inputs:
+        raise ValueError("give images or folders to predict on, or --demo")
+    os.makedirs(args.out, exist_ok=True)
+    lm = Landmarker(detector=args.detector, regressor=args.regressor, restorer=args.restorer, occlusion=args.occlusion,
+                    iterations=args.iterations, threshold=args.threshold, flip=args.flip)
+    meta = {"regressor": args.regressor, "restorer": args.restorer, "detector": args.detector, "occlusion": args.occlusion,
+            "iterations": args.iterations}
+    if args.demo:
+        from zoo.demo import DEMO_IMAGE, demo_image
+
+        items = [("demo", demo_image(occluded=True), None)]
+        write_image(os.path.join(args.out, "demo_input.png"), items[0][1])
+        meta["source"] = f"{DEMO_IMAGE} (public domain, see zoo/assets/NOTICE.md) + a procedurally drawn face mask"
+    else:
+        items = [(path, None, reason) for path, reason in _expand(args.inputs)]
+    failed, done = [], 0
+    progbar = None
+    if len(items) > 1:
+        import keras
+
+        progbar = keras.utils.Progbar(len(items), unit_name="image", stateful_metrics=["faces"])
+    batch = []
+
+    def flush():
+        nonlocal done
+        if not batch:
+            return
+        results = lm([b[1] for b in batch], return_restored=True)
+        for (path, image, stem), faces in zip(batch, results):
+            record = {"image": path, "size": [int(image.shape[1]), int(image.shape[0])], **meta,
+                      "faces": [face_record(f) for f in faces]}
+            tmp = os.path.join(args.out, f".{stem}.json.tmp")
+            with open(tmp, "w") as f:
+                json.dump(record, f)
+            os.replace(tmp, os.path.join(args.out, f"{stem}.json"))
+            write_image(os.path.join(args.out, f"{stem}.png"), render_prediction(image, faces))
+            done += 1
+            if progbar is not None:
+                progbar.add(1, values=[("faces", len(faces))])
+        batch.clear()
+
+    for path, image, reason in items:
+        if reason is None and image is None:
+            try:
+                image = read_image(path)
+            except (ValueError, OSError) as e:
+                reason = str(e).replace(f"{path}: ", "")
+        if reason is not None:
+            failed.append((path, reason))
+            if progbar is not None:
+                progbar.add(1)
+            continue
+        stem = os.path.splitext(os.path.basename(path))[0]
+        batch.append((path, np.ascontiguousarray(image), stem))
+        if len(batch) >= args.batch_size:
+            flush()
+    flush()
+    for path, reason in failed:
+        print(f"failed: {path}: {reason}", file=sys.stderr)
+    if args.demo:
+        print(f"demo: {os.path.join(args.out, 'demo.png')} and {os.path.join(args.out, 'demo.json')} "
+              f"(input: {os.path.join(args.out, 'demo_input.png')})")
+    else:
+        print(f"{done} image(s) written to {args.out}" + (f"; {len(failed)} failed" if failed else ""))
+    return 1 if failed else 0

@@ -1,0 +1,262 @@
+"""The occlusion-robust `Landmarker`: detect -> regress -> decide which components are occluded
+-> restore them (GAN-IA or another restorer, Poisson-blended) -> regress again."""
+
+import json
+import os
+
+import cv2
+import numpy as np
+
+from zoo.data.shape68 import COMPONENT_NAMES
+from zoo.data.transforms import CropTransform, box_from_points
+from zoo.pipeline.components import component_coverage, component_masks
+
+CALIBRATION_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "landmarker_calibration.json")
+OCCLUSION_MODES = ("residual", "visibility", "oracle", "all", "none")
+# Without a calibration for the restorer in use: the residual (mean |restored - input| in [0, 1]
+# inside a component) above which a component counts as occluded.
+DEFAULT_RESIDUAL = {"threshold": 0.16, "scale": 0.03}
+# Detector box -> the regressor's framing when no calibration is recorded: a square of this many
+# detector-box widths, centred on the box.
+DEFAULT_BOX_FRAMING = {"side": 2.0, "dx": 0.0, "dy": 0.0}
+# Re-crop rounds after a detector's box: each crops around the last shape as the regressor was
+# trained; the shape converges to the one the regressor gives on its own framing.
+DETECTED_RECROP = 1
+
+
+def load_calibration(path=CALIBRATION_PATH):
+    if not os.path.isfile(path):
+        return {}
+    with open(path) as f:
+        return json.load(f)
+
+
+def _sigmoid(x):
+    return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
+
+
+class Landmarker:
+    """Occlusion-robust 68-point landmarks for faces in photos, batch-first.
+
+    1. find faces (`detector`), crop each as the regressor was trained to see faces;
+    2. regress a shape S0, re-crop around it with the regressor's framing, regress again;
+    3. split the shape into the 7 components and score each for occlusion (`occlusion`):
+       - `"residual"`: restore each component alone and measure how much the restorer changes it
+         (an occluder is far from any face the restorer would paint; calibrated per restorer);
+       - `"visibility"`: one minus the mean visibility of its points (regressors with a
+         `visibility` output);
+       - `"oracle"`: the share of the component covered by given `masks` (an upper bound);
+       - `"all"` / `"none"`: every / no component;
+    4. restore the occluded components (mask = their dilated regions; the oracle restores the
+       given mask) and Poisson-blend (`blend`);
+    5. regress again on the restored face, `iterations` times; map the points to the photo.
+
+    Args:
+        detector: a `FaceDetector`, a detector preset name, or None (the whole image is the face).
+        regressor: a `LandmarkRegressor`, a preset name or a `.keras` file.
+        restorer: a `Restorer`, a preset / `.keras` / run folder, or None (no restoration).
+        occlusion: one of `OCCLUSION_MODES`.
+        iterations: restore-and-regress rounds (0 = the regressor alone).
+        threshold: occlusion score above which a component is restored (scores are in [0, 1]).
+        work_size: side of the face crop the cascade works on.
+        recrop: rounds of re-cropping around the current shape (with the regressor's framing)
+            before deciding; default: `DETECTED_RECROP` for detected or given boxes, 0 when the
+            image is the face crop.
+        flip: test-time flip averaging in every regression.
+        ensemble_first: average the re-cropped shape with the one read on the detector's crop
+            (measured: 9.33% -> 9.17% NME with BlazeFace on the synthetic-occluded HELEN test).
+
+    Example:
+    >>> lm = Landmarker(detector="blazeface_short", regressor="drn_300w", restorer="gania_128")
+    >>> faces = lm([photo])[0]
+    >>> faces[0]["landmarks"], faces[0]["occlusion"]
+    """
+
+    def __init__(self, detector="blazeface_short", regressor="drn_300w", restorer="gania_128", occlusion="residual",
+                 iterations=1, threshold=0.5, work_size=256, recrop=None, flip=False, blend=True, calibration=None,
+                 ensemble_first=True):
+        from zoo.tasks import load
+
+        if occlusion not in OCCLUSION_MODES:
+            raise ValueError(f"`occlusion` must be one of {OCCLUSION_MODES}. Received: occlusion={occlusion!r}")
+        if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
+            raise ValueError(f"`iterations` must be an integer >= 0. Received: iterations={iterations!r}")
+        self.detector = None if detector in (None, "none") else load(detector, task="detector")
+        self.regressor = load(regressor, task="regressor")
+        self.restorer = None if restorer in (None, "none") else load(restorer, task="restorer")
+        if self.restorer is None and occlusion in ("residual",) and iterations > 0:
+            raise ValueError("occlusion='residual' needs a restorer (it measures how much the restorer changes each component)")
+        if occlusion == "visibility" and not self.regressor.has_visibility:
+            raise ValueError(f"occlusion='visibility' needs a regressor with a 'visibility' output; {self.regressor.name!r} has none")
+        self.occlusion = occlusion
+        self.iterations = iterations
+        self.threshold = float(threshold)
+        self.work_size = int(work_size)
+        self.recrop = recrop
+        self.flip = bool(flip)
+        self.blend = bool(blend)
+        self.ensemble_first = bool(ensemble_first)
+        cal = load_calibration() if calibration is None else calibration
+        self.box_framing = cal.get("detectors", {}).get(getattr(self.detector, "name", ""), DEFAULT_BOX_FRAMING)
+        rname = getattr(self.restorer, "name", "")
+        self.residual = cal.get("restorers", {}).get(rname, {}).get("components", {})
+
+    # --- framing -----------------------------------------------------------------------------
+    def crop_from_detection(self, box):
+        """The work crop for a detector box `(x0, y0, x1, y1)` (calibrated to the regressor's framing)."""
+        x0, y0, x1, y1 = box
+        w = max(x1 - x0, 1e-3)
+        f = self.box_framing
+        cx, cy, side = (x0 + x1) / 2 + f["dx"] * w, (y0 + y1) / 2 + f["dy"] * w, f["side"] * w
+        return CropTransform.from_box((cx - side / 2, cy - side / 2, side, side), self.work_size, margin=0.0)
+
+    def crop_from_points(self, points):
+        return self.regressor.crop_for_points(points, self.work_size)
+
+    # --- occlusion ---------------------------------------------------------------------------
+    def residual_scores(self, crops, shapes):
+        """`(N, 7)` occlusion scores in [0, 1] by restoration residual, and the raw residuals."""
+        size = self.restorer.input_size
+        small, masks, owners = [], [], []
+        for i, (crop, shape) in enumerate(zip(crops, shapes)):
+            c = cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA) if crop.shape[0] != size else crop
+            regions = component_masks(shape * (size / crop.shape[0]), (size, size))
+            for name in COMPONENT_NAMES:
+                small.append(c)
+                masks.append(regions[name])
+                owners.append(i)
+        restored = self.restorer.restore_crops(np.stack(small), np.stack(masks))
+        residual = np.zeros((len(crops), len(COMPONENT_NAMES)))
+        for k, (c, r, m) in enumerate(zip(small, restored, masks)):
+            d = np.abs(c.astype(np.float32) - r.astype(np.float32)).mean(-1) / 255.0
+            residual[k // len(COMPONENT_NAMES), k % len(COMPONENT_NAMES)] = float(d[m].mean()) if m.any() else 0.0
+        scores = np.zeros_like(residual)
+        for j, name in enumerate(COMPONENT_NAMES):
+            cal = self.residual.get(name, DEFAULT_RESIDUAL)
+            scores[:, j] = _sigmoid((residual[:, j] - cal["threshold"]) / cal["scale"])
+        return scores, residual
+
+    def occlusion_scores(self, crops, shapes, extras, crop_masks):
+        n = len(crops)
+        if self.occlusion == "residual":
+            return self.residual_scores(crops, shapes)[0]
+        if self.occlusion == "visibility":
+            from zoo.data.shape68 import COMPONENTS
+
+            vis = np.stack([np.asarray(e["visibility"], np.float64) for e in extras])
+            return np.stack([1.0 - vis[:, list(COMPONENTS[c])].mean(1) for c in COMPONENT_NAMES], 1)
+        if self.occlusion == "oracle":
+            out = np.zeros((n, len(COMPONENT_NAMES)))
+            for i, (shape, m) in enumerate(zip(shapes, crop_masks)):
+                if m is not None:
+                    cov = component_coverage(shape, m)
+                    out[i] = [cov[c] for c in COMPONENT_NAMES]
+            return out
+        return np.full((n, len(COMPONENT_NAMES)), 1.0 if self.occlusion == "all" else 0.0)
+
+    # --- the cascade -------------------------------------------------------------------------
+    def _regress(self, crops):
+        pts, extras = self.regressor.predict(crops, flip=self.flip, return_outputs=True)
+        return pts.astype(np.float64), extras
+
+    def __call__(self, images, boxes=None, masks=None, return_restored=False):
+        """Faces of each image: a list (per image) of dicts with `box` (x0, y0, x1, y1), `score`
+        (detector; None without one), `landmarks` `(68, 2)` (0-based pixels of the image),
+        `occlusion` `{component: score}`, `occluded` `{component: bool}`, and with
+        `return_restored` the restored work crop (`restored`, uint8) and its `crop_box`.
+
+        Args:
+            images: list of `(H, W, 3)` uint8 RGB.
+            boxes: optional per-image lists of face boxes `(x0, y0, x1, y1)` (skips the detector).
+            masks: optional per-image occlusion masks `(H, W)` for `occlusion="oracle"`.
+        """
+        from zoo.tasks.face_detector import _check_image
+
+        images = [_check_image(im, i) for i, im in enumerate(images)]
+        if masks is not None and len(masks) != len(images):
+            raise ValueError(f"got {len(masks)} masks for {len(images)} images")
+        if self.occlusion == "oracle" and masks is None and self.iterations > 0:
+            raise ValueError("occlusion='oracle' needs the occlusion masks (masks=...)")
+        # 1. faces and their first crops
+        faces, transforms = [], []
+        detections = self.detector.detect(images) if (self.detector is not None and boxes is None) else None
+        for i, img in enumerate(images):
+            h, w = img.shape[:2]
+            if boxes is not None:
+                found = [{"box": [float(v) for v in b], "score": None} for b in boxes[i]]
+            elif detections is not None:
+                found = [{"box": d["box"], "score": d["score"]} for d in detections[i]]
+            else:
+                found = [{"box": [0.0, 0.0, float(w), float(h)], "score": None}]
+            for f in found:
+                given = detections is None and boxes is None
+                if given:  # the image is the face crop: as the regressor reads a crop
+                    t = self.regressor.crop_transform(img.shape, None, self.work_size)
+                else:
+                    t = self.crop_from_detection(f["box"])
+                faces.append({"image": i, **f, "_given": given})
+                transforms.append(t)
+        results = [[] for _ in images]
+        if not faces:
+            return results
+        crops = [t.warp(images[f["image"]]) for f, t in zip(faces, transforms)]
+        # 2. first shape, and a crop framed around it
+        shapes, extras = self._regress(crops)
+        rounds = [int(self.recrop) if self.recrop is not None else (0 if f["_given"] else DETECTED_RECROP) for f in faces]
+        first = [t.invert_points(s) for t, s in zip(transforms, shapes)]
+        for r in range(max(rounds)):
+            idx = [k for k in range(len(faces)) if rounds[k] > r]
+            for k in idx:
+                pts = transforms[k].invert_points(shapes[k])
+                transforms[k] = self.crop_from_points(pts)
+                crops[k] = transforms[k].warp(images[faces[k]["image"]])
+            s2, e2 = self._regress([crops[k] for k in idx])
+            for j, k in enumerate(idx):
+                shapes[k], extras[k] = s2[j], e2[j]
+        if self.ensemble_first:
+            # average with the shape read on the detector's own crop (two framings, less framing noise)
+            for k in range(len(faces)):
+                if rounds[k]:
+                    shapes[k] = (shapes[k] + transforms[k].apply_points(first[k])) / 2.0
+        crop_masks = [None] * len(faces)
+        if masks is not None:
+            for k, (f, t) in enumerate(zip(faces, transforms)):
+                m = (np.asarray(masks[f["image"]]) > 0).astype(np.uint8)
+                crop_masks[k] = cv2.warpAffine(m, t.matrix, (self.work_size, self.work_size), flags=cv2.INTER_NEAREST) > 0
+        # 3-5. decide, restore, regress again
+        scores = np.zeros((len(faces), len(COMPONENT_NAMES)))
+        restored = list(crops)
+        for _ in range(self.iterations):
+            scores = self.occlusion_scores(crops, shapes, extras, crop_masks)
+            decide = scores > self.threshold
+            todo = [k for k in range(len(faces)) if decide[k].any()]
+            if not todo or self.restorer is None:
+                break
+            fill = []
+            for k in todo:
+                if self.occlusion == "oracle":
+                    fill.append(crop_masks[k])
+                else:
+                    regions = component_masks(shapes[k], crops[k].shape)
+                    fill.append(np.any([regions[c] for c, d in zip(COMPONENT_NAMES, decide[k]) if d], axis=0))
+            new = self.restorer.restore([crops[k] for k in todo], fill, blend=self.blend)
+            for k, r in zip(todo, new):
+                restored[k] = r
+            s2, e2 = self._regress([restored[k] for k in todo])
+            for j, k in enumerate(todo):
+                shapes[k], extras[k] = s2[j], e2[j]
+        decide = scores > self.threshold
+        for k, (f, t) in enumerate(zip(faces, transforms)):
+            out = {
+                "box": [float(v) for v in f["box"]],
+                "score": f["score"],
+                "landmarks": t.invert_points(shapes[k]).astype(np.float32),
+                "occlusion": {c: float(s) for c, s in zip(COMPONENT_NAMES, scores[k])},
+                "occluded": {c: bool(d) for c, d in zip(COMPONENT_NAMES, decide[k])},
+            }
+            if return_restored:
+                out["restored"] = restored[k]
+                out["input_crop"] = crops[k]
+                out["crop_transform"] = t
+            results[f["image"]].append(out)
+        return results

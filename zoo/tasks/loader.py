@@ -1,0 +1,76 @@
+"""`zoo.load(name_or_path)`: the one loader of the zoo's tasks."""
+
+import os
+import warnings
+
+import keras
+
+
+def _task_of_model(model):
+    from zoo.tasks.face_detector import FaceDetector
+    from zoo.tasks.landmark_regressor import LandmarkRegressor
+    from zoo.tasks.restorer import Restorer
+
+    outs = model.output if isinstance(model.output, dict) else {"landmarks": model.output}
+    if "restored" in outs:
+        return Restorer
+    if "regressors" in outs and "classificators" in outs:
+        return FaceDetector
+    if "landmarks" in outs:
+        return LandmarkRegressor
+    raise ValueError(f"{type(model).__name__} has outputs {sorted(outs)}: not a regressor, restorer or detector")
+
+
+def load(name, task=None):
+    """A task (`LandmarkRegressor`, `Restorer` or `FaceDetector`) from:
+
+    - a preset name (`zoo.list_presets()`): shipped weights, the task from its record;
+    - a `.keras` file: the task from the model's outputs;
+    - a restorer training-run folder (`config.json` + `generator.weights.h5`);
+    - a registered model name (random weights, with a warning: for trying the plumbing);
+    - a task or a Keras model object (wrapped as is).
+
+    `task` (`"regressor"`, `"restorer"`, `"detector"`) refuses anything else by name.
+    """
+    from zoo import registry
+    from zoo.presets import list_presets, load_preset, preset_record, preset_task
+    from zoo.tasks.face_detector import FaceDetector
+    from zoo.tasks.landmark_regressor import LandmarkRegressor
+    from zoo.tasks.restorer import Restorer
+    from zoo.tasks.task import Task
+
+    kinds = {"regressor": LandmarkRegressor, "restorer": Restorer, "detector": FaceDetector}
+    if task is not None and task not in kinds:
+        raise ValueError(f"`task` must be one of {sorted(kinds)}. Received: task={task!r}")
+    if isinstance(name, Task):
+        obj = name
+    elif isinstance(name, keras.Model):
+        obj = _task_of_model(name)(name)
+    elif not isinstance(name, (str, os.PathLike)):
+        raise TypeError(f"zoo.load takes a name, a path, a task or a keras.Model. Received: {type(name).__name__}")
+    else:
+        name = os.fspath(name)
+        if name in list_presets():
+            rec = preset_record(name)
+            cls = kinds.get(preset_task(rec), LandmarkRegressor)
+            obj = cls(load_preset(name), name=name)
+            obj.record = rec
+        elif os.path.isfile(name) and name.endswith(".keras"):
+            model = keras.saving.load_model(name)
+            obj = _task_of_model(model)(model, name=os.path.basename(name))
+        elif os.path.isdir(name) or os.path.basename(name) == "generator.weights.h5":
+            from zoo.pipeline.restore import restorer_from_run
+
+            obj = Restorer(restorer_from_run(name if os.path.isdir(name) else os.path.dirname(name) or "."), name=name)
+        elif name in registry.list_models():
+            warnings.warn(f"{name!r} is an untrained architecture (random weights); pass a preset for real predictions")
+            model = registry.create_model(name)
+            obj = _task_of_model(model)(model, name=name)
+        else:
+            wanted = list_presets(task=task) if task else list_presets()
+            raise KeyError(f"No model {name!r}: not a preset ({', '.join(wanted) or 'none'}), a registered model, "
+                           f"a .keras file nor a restorer run folder")
+    if task is not None and not isinstance(obj, kinds[task]):
+        raise ValueError(f"{obj.name!r} is a {type(obj).__name__}, not a {task}; {task} presets: "
+                         f"{', '.join(list_presets(task=task)) or 'none'}")
+    return obj
