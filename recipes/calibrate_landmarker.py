@@ -64,8 +64,9 @@ def calibrate_detector(detector_name, samples):
             "spread": {"dx_std": float(r[:, 0].std()), "dy_std": float(r[:, 1].std()), "side_rel_std": float(r[:, 2].std() / med[2])}}
 
 
-def calibrate_restorer(restorer, regressor, samples, clean_fpr, seed=0):
-    lm = Landmarker(detector=None, regressor=regressor, restorer=restorer, occlusion="residual", iterations=0)
+def calibrate_restorer(restorer, regressor, samples, clean_fpr, hole=0.06, seed=0):
+    lm = Landmarker(detector=None, regressor=regressor, restorer=restorer, occlusion="residual", iterations=0,
+                    residual_hole=hole)
     bank = OccluderBank.from_data_root(texture_paths=[s.image_path for s in samples])
     clean, occl = {c: [] for c in COMPONENT_NAMES}, {c: [] for c in COMPONENT_NAMES}
     crops, shapes, labels = [], [], []
@@ -103,6 +104,8 @@ def main(argv=None):
     p.add_argument("--detector", default="blazeface_short")
     p.add_argument("--regressor", default="drn_300w", help="the shapes the residual is measured on")
     p.add_argument("--restorers", default="gania_128,autoencoder_128,gania_128_no_attention")
+    p.add_argument("--hole", type=float, default=0.06, help="margin of the restored hole around each component (x face size)")
+    p.add_argument("--dry-run", action="store_true", help="print, write nothing")
     p.add_argument("--clean-fpr", type=float, default=0.03, help="share of clean components allowed above the threshold")
     args = p.parse_args(argv)
 
@@ -119,11 +122,13 @@ def main(argv=None):
         if name not in list_presets() and not os.path.isdir(name):
             print(f"skip {name}: not a preset here")
             continue
-        comps = calibrate_restorer(name, args.regressor, samples, args.clean_fpr)
+        comps = calibrate_restorer(name, args.regressor, samples, args.clean_fpr, args.hole)
         cal.setdefault("restorers", {})[name] = {"regressor": args.regressor, "faces": len(samples), "clean_fpr": args.clean_fpr,
-                                                 "components": comps}
+                                                 "hole": args.hole, "components": comps}
         print(name, {c: (round(v["auc"], 3), round(v["threshold"], 3), round(v["recall_at_threshold"] or 0, 2)) for c, v in comps.items()},
               flush=True)
+    if args.dry_run:
+        return
     atomic_write_json(CALIBRATION_PATH, cal)
     print(f"wrote {CALIBRATION_PATH} in {time.time() - t0:.0f} s")
 

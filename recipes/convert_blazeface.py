@@ -63,16 +63,14 @@ def read_tflite(path):
 
 
 def keras_layer_name(tflite_name):
-    """tflite conv name -> the Keras layer holding its weights."""
-    if tflite_name == "conv2d":
-        return "conv0"
+    """tflite conv name -> the Keras layer holding its weights: `conv2d` -> `conv0`,
+    `depthwise_conv2d[_i]` -> `block{i}_dw`, `conv2d_{i+1}` -> `block{i}_pw`, heads keep their names."""
     if tflite_name.startswith(("classificator_", "regressor_")):
         return tflite_name
-    base, _, idx = tflite_name.partition("_") if tflite_name.startswith("conv2d_") else (tflite_name, "", "")
-    if tflite_name.startswith("depthwise_conv2d"):
-        i = int(tflite_name.rsplit("_", 1)[1]) if tflite_name != "depthwise_conv2d" else 0
-        return f"block{i}_dw"
-    return f"block{int(idx) - 1}_pw"
+    kind, _, index = tflite_name.rpartition("_") if tflite_name[-1].isdigit() else (tflite_name, "", "0")
+    if kind == "depthwise_conv2d":
+        return f"block{int(index)}_dw"
+    return "conv0" if tflite_name == "conv2d" else f"block{int(index) - 1}_pw"
 
 
 def convert(path):

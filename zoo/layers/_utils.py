@@ -38,10 +38,9 @@ def channels_first_supported():
     if backend != "tensorflow":
         return True
     if backend not in _CHANNELS_FIRST:
-        import tensorflow as tf
-
         try:
-            tf.nn.conv2d(tf.zeros((1, 1, 3, 3)), tf.zeros((1, 1, 1, 1)), 1, "VALID", data_format="NCHW")
+            ops = keras.ops
+            ops.convert_to_numpy(ops.conv(ops.zeros((1, 1, 3, 3)), ops.zeros((1, 1, 1, 1)), data_format="channels_first"))
             _CHANNELS_FIRST[backend] = True
         except Exception:  # UnimplementedError on CPUs without oneDNN
             _CHANNELS_FIRST[backend] = False

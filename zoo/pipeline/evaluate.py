@@ -52,20 +52,13 @@ def landmarker_predictions(landmarker, images, masks=None, batch_size=16):
     best-scoring detection; where the detector finds none, the whole image is taken as the face).
     Returns `(preds (N, 68, 2), stats)`: detector find rate, restored components per face."""
     preds, found, restored, faces_seen = [], 0, [], 0
-    fallback = None
     for start in range(0, len(images), batch_size):
-        chunk = images[start : start + batch_size]
         mchunk = None if masks is None else masks[start : start + batch_size]
-        results = landmarker(chunk, masks=mchunk)
-        for j, faces in enumerate(results):
-            if faces:
-                found += 1
-                best = faces[0]
-            else:  # no face found: the crop is the face
-                if fallback is None:
-                    fallback = Landmarker_like(landmarker)
-                best = fallback([chunk[j]], masks=None if mchunk is None else [mchunk[j]])[0][0]
-            faces_seen += len(faces)
+        for faces in landmarker(images[start : start + batch_size], masks=mchunk, no_face="image"):
+            best = faces[0]
+            detected = best["score"] is not None
+            found += detected
+            faces_seen += len(faces) if detected else 0
             preds.append(best["landmarks"])
             restored.append(sum(best["occluded"].values()))
     stats = {"restored_components_per_face": float(np.mean(restored)), "faces_restored": float(np.mean(np.asarray(restored) > 0))}
@@ -73,15 +66,6 @@ def landmarker_predictions(landmarker, images, masks=None, batch_size=16):
         stats["detector_find_rate"] = found / len(images)
         stats["detections_per_image"] = faces_seen / len(images)
     return np.stack(preds), stats
-
-
-def Landmarker_like(landmarker):
-    """The same cascade with no detector (the whole image is the face)."""
-    import copy
-
-    other = copy.copy(landmarker)
-    other.detector = None
-    return other
 
 
 def evaluate_folder(model, folder, out_dir=None, pattern="*", batch_size=32, save_predictions=False, label=None, flip=False):

@@ -63,6 +63,8 @@ class Landmarker:
             before deciding; default: `DETECTED_RECROP` for detected or given boxes, 0 when the
             image is the face crop.
         flip: test-time flip averaging in every regression.
+        residual_hole: margin of the hole restored around a component for `"residual"` (x face
+            size; default: the calibration's), the residual itself measured on the component.
         ensemble_first: average the re-cropped shape with the one read on the detector's crop
             (measured: 9.33% -> 9.17% NME with BlazeFace on the synthetic-occluded HELEN test).
 
@@ -74,7 +76,7 @@ class Landmarker:
 
     def __init__(self, detector="blazeface_short", regressor="drn_300w", restorer="gania_128", occlusion="residual",
                  iterations=1, threshold=0.5, work_size=256, recrop=None, flip=False, blend=True, calibration=None,
-                 ensemble_first=True):
+                 ensemble_first=True, residual_hole=None):
         from zoo.tasks import load
 
         if occlusion not in OCCLUSION_MODES:
@@ -99,35 +101,52 @@ class Landmarker:
         cal = load_calibration() if calibration is None else calibration
         self.box_framing = cal.get("detectors", {}).get(getattr(self.detector, "name", ""), DEFAULT_BOX_FRAMING)
         rname = getattr(self.restorer, "name", "")
-        self.residual = cal.get("restorers", {}).get(rname, {}).get("components", {})
+        rcal = cal.get("restorers", {}).get(rname, {})
+        self.residual = rcal.get("components", {})
+        # the hole's margin (x face size) when measuring the residual: the calibrated one by default
+        self.residual_hole = float(residual_hole if residual_hole is not None else rcal.get("hole", 0.06))
 
-    # --- framing -----------------------------------------------------------------------------
-    def crop_from_detection(self, box):
-        """The work crop for a detector box `(x0, y0, x1, y1)` (calibrated to the regressor's framing)."""
+    # --- framing ---------------------------------------------------------------------------
+    # A face's frame is `(box (x, y, w, h), margin)`: the square `CropTransform.from_box(box, size,
+    # margin)` at any size, so the work crop and the regressor's input are cut from the photo by
+    # one warp each, as the regressor was trained.
+    def frame_from_detection(self, box):
+        """The frame for a detector box `(x0, y0, x1, y1)`, calibrated to the regressor's framing."""
         x0, y0, x1, y1 = box
         w = max(x1 - x0, 1e-3)
         f = self.box_framing
         cx, cy, side = (x0 + x1) / 2 + f["dx"] * w, (y0 + y1) / 2 + f["dy"] * w, f["side"] * w
-        return CropTransform.from_box((cx - side / 2, cy - side / 2, side, side), self.work_size, margin=0.0)
+        return (cx - side / 2, cy - side / 2, side, side), 0.0
 
-    def crop_from_points(self, points):
-        return self.regressor.crop_for_points(points, self.work_size)
+    def frame_from_points(self, points):
+        """The frame the regressor was trained on: `framing` x the landmark box."""
+        return box_from_points(points), (self.regressor.framing - 1.0) / 2.0
+
+    @staticmethod
+    def _transform(frame, size):
+        box, margin = frame
+        return CropTransform.from_box(box, size, margin=margin)
 
     # --- occlusion ---------------------------------------------------------------------------
     def residual_scores(self, crops, shapes):
         """`(N, 7)` occlusion scores in [0, 1] by restoration residual, and the raw residuals."""
         size = self.restorer.input_size
-        small, masks, owners = [], [], []
-        for i, (crop, shape) in enumerate(zip(crops, shapes)):
+        small, holes, measured = [], [], []
+        for crop, shape in zip(crops, shapes):
             c = cv2.resize(crop, (size, size), interpolation=cv2.INTER_AREA) if crop.shape[0] != size else crop
-            regions = component_masks(shape * (size / crop.shape[0]), (size, size))
+            p = shape * (size / crop.shape[0])
+            regions = component_masks(p, (size, size))
+            # the hole may be larger than the region measured: the restorer then paints the
+            # component from context further away, less often the occluder's own pixels
+            big = regions if self.residual_hole <= 0.06 else component_masks(p, (size, size), dilate=self.residual_hole,
+                                                                               jaw_width=0.10 + 2 * (self.residual_hole - 0.06))
             for name in COMPONENT_NAMES:
                 small.append(c)
-                masks.append(regions[name])
-                owners.append(i)
-        restored = self.restorer.restore_crops(np.stack(small), np.stack(masks))
+                holes.append(big[name])
+                measured.append(regions[name])
+        restored = self.restorer.restore_crops(np.stack(small), np.stack(holes))
         residual = np.zeros((len(crops), len(COMPONENT_NAMES)))
-        for k, (c, r, m) in enumerate(zip(small, restored, masks)):
+        for k, (c, r, m) in enumerate(zip(small, restored, measured)):
             d = np.abs(c.astype(np.float32) - r.astype(np.float32)).mean(-1) / 255.0
             residual[k // len(COMPONENT_NAMES), k % len(COMPONENT_NAMES)] = float(d[m].mean()) if m.any() else 0.0
         scores = np.zeros_like(residual)
@@ -155,69 +174,85 @@ class Landmarker:
         return np.full((n, len(COMPONENT_NAMES)), 1.0 if self.occlusion == "all" else 0.0)
 
     # --- the cascade -------------------------------------------------------------------------
-    def _regress(self, crops):
-        pts, extras = self.regressor.predict(crops, flip=self.flip, return_outputs=True)
-        return pts.astype(np.float64), extras
+    def _regress(self, sources, frames, work=None):
+        """Shapes in photo pixels (and the other outputs). A source is the photo, or with `work`
+        (the work-crop transforms) a restored work crop."""
+        size = self.regressor.input_size
+        ts = []
+        for k, frame in enumerate(frames):
+            t = self._transform(frame, size)
+            if work is not None:  # restored work crop -> regressor input: D o T^-1
+                t = CropTransform((t.matrix3 @ np.linalg.inv(work[k].matrix3))[:2], size)
+            ts.append(t)
+        pts, extras = self.regressor.predict_warped(sources, ts, flip=self.flip, return_outputs=True)
+        pts = pts.astype(np.float64)
+        if work is not None:
+            pts = np.stack([w.invert_points(p) for w, p in zip(work, pts)]).astype(np.float64)
+        return pts, extras
 
-    def __call__(self, images, boxes=None, masks=None, return_restored=False):
+    def __call__(self, images, boxes=None, masks=None, return_restored=False, no_face="skip"):
         """Faces of each image: a list (per image) of dicts with `box` (x0, y0, x1, y1), `score`
         (detector; None without one), `landmarks` `(68, 2)` (0-based pixels of the image),
         `occlusion` `{component: score}`, `occluded` `{component: bool}`, and with
-        `return_restored` the restored work crop (`restored`, uint8) and its `crop_box`.
+        `return_restored` the work crop (`input_crop`), its restoration (`restored`, uint8) and
+        their `crop_transform`.
 
         Args:
             images: list of `(H, W, 3)` uint8 RGB.
             boxes: optional per-image lists of face boxes `(x0, y0, x1, y1)` (skips the detector).
             masks: optional per-image occlusion masks `(H, W)` for `occlusion="oracle"`.
+            no_face: where the detector finds no face, `"skip"` the image (no entry) or take the
+                whole `"image"` as the face (its `score` is then None).
         """
         from zoo.tasks.face_detector import _check_image
 
+        if no_face not in ("skip", "image"):
+            raise ValueError(f"`no_face` must be 'skip' or 'image'. Received: no_face={no_face!r}")
         images = [_check_image(im, i) for i, im in enumerate(images)]
         if masks is not None and len(masks) != len(images):
             raise ValueError(f"got {len(masks)} masks for {len(images)} images")
         if self.occlusion == "oracle" and masks is None and self.iterations > 0:
             raise ValueError("occlusion='oracle' needs the occlusion masks (masks=...)")
-        # 1. faces and their first crops
-        faces, transforms = [], []
+        # 1. faces and their first frames
+        faces, frames = [], []
         detections = self.detector.detect(images) if (self.detector is not None and boxes is None) else None
         for i, img in enumerate(images):
             h, w = img.shape[:2]
+            whole = {"box": [0.0, 0.0, float(w), float(h)], "score": None, "_given": True}
             if boxes is not None:
-                found = [{"box": [float(v) for v in b], "score": None} for b in boxes[i]]
+                found = [{"box": [float(v) for v in b], "score": None, "_given": False} for b in boxes[i]]
             elif detections is not None:
-                found = [{"box": d["box"], "score": d["score"]} for d in detections[i]]
+                found = [{"box": d["box"], "score": d["score"], "_given": False} for d in detections[i]]
+                if not found and no_face == "image":
+                    found = [whole]
             else:
-                found = [{"box": [0.0, 0.0, float(w), float(h)], "score": None}]
+                found = [whole]
             for f in found:
-                given = detections is None and boxes is None
-                if given:  # the image is the face crop: as the regressor reads a crop
-                    t = self.regressor.crop_transform(img.shape, None, self.work_size)
-                else:
-                    t = self.crop_from_detection(f["box"])
-                faces.append({"image": i, **f, "_given": given})
-                transforms.append(t)
+                # the image is the face crop: read as the regressor reads a crop
+                frames.append(((0.0, 0.0, float(w), float(h)), 0.0) if f["_given"] else self.frame_from_detection(f["box"]))
+                faces.append({"image": i, **f})
         results = [[] for _ in images]
         if not faces:
             return results
-        crops = [t.warp(images[f["image"]]) for f, t in zip(faces, transforms)]
-        # 2. first shape, and a crop framed around it
-        shapes, extras = self._regress(crops)
+        photos = [images[f["image"]] for f in faces]
+        # 2. first shape, then crops framed around the shape
+        shapes, extras = self._regress(photos, frames)
         rounds = [int(self.recrop) if self.recrop is not None else (0 if f["_given"] else DETECTED_RECROP) for f in faces]
-        first = [t.invert_points(s) for t, s in zip(transforms, shapes)]
+        first = shapes.copy()
         for r in range(max(rounds)):
             idx = [k for k in range(len(faces)) if rounds[k] > r]
             for k in idx:
-                pts = transforms[k].invert_points(shapes[k])
-                transforms[k] = self.crop_from_points(pts)
-                crops[k] = transforms[k].warp(images[faces[k]["image"]])
-            s2, e2 = self._regress([crops[k] for k in idx])
+                frames[k] = self.frame_from_points(shapes[k])
+            s2, e2 = self._regress([photos[k] for k in idx], [frames[k] for k in idx])
             for j, k in enumerate(idx):
                 shapes[k], extras[k] = s2[j], e2[j]
         if self.ensemble_first:
             # average with the shape read on the detector's own crop (two framings, less framing noise)
             for k in range(len(faces)):
                 if rounds[k]:
-                    shapes[k] = (shapes[k] + transforms[k].apply_points(first[k])) / 2.0
+                    shapes[k] = (shapes[k] + first[k]) / 2.0
+        transforms = [self._transform(fr, self.work_size) for fr in frames]
+        crops = [t.warp(p) for t, p in zip(transforms, photos)]
         crop_masks = [None] * len(faces)
         if masks is not None:
             for k, (f, t) in enumerate(zip(faces, transforms)):
@@ -227,7 +262,8 @@ class Landmarker:
         scores = np.zeros((len(faces), len(COMPONENT_NAMES)))
         restored = list(crops)
         for _ in range(self.iterations):
-            scores = self.occlusion_scores(crops, shapes, extras, crop_masks)
+            work_shapes = [t.apply_points(s) for t, s in zip(transforms, shapes)]
+            scores = self.occlusion_scores(crops, work_shapes, extras, crop_masks)
             decide = scores > self.threshold
             todo = [k for k in range(len(faces)) if decide[k].any()]
             if not todo or self.restorer is None:
@@ -237,12 +273,12 @@ class Landmarker:
                 if self.occlusion == "oracle":
                     fill.append(crop_masks[k])
                 else:
-                    regions = component_masks(shapes[k], crops[k].shape)
+                    regions = component_masks(work_shapes[k], crops[k].shape)
                     fill.append(np.any([regions[c] for c, d in zip(COMPONENT_NAMES, decide[k]) if d], axis=0))
             new = self.restorer.restore([crops[k] for k in todo], fill, blend=self.blend)
             for k, r in zip(todo, new):
                 restored[k] = r
-            s2, e2 = self._regress([restored[k] for k in todo])
+            s2, e2 = self._regress([restored[k] for k in todo], [frames[k] for k in todo], [transforms[k] for k in todo])
             for j, k in enumerate(todo):
                 shapes[k], extras[k] = s2[j], e2[j]
         decide = scores > self.threshold
@@ -250,7 +286,7 @@ class Landmarker:
             out = {
                 "box": [float(v) for v in f["box"]],
                 "score": f["score"],
-                "landmarks": t.invert_points(shapes[k]).astype(np.float32),
+                "landmarks": shapes[k].astype(np.float32),
                 "occlusion": {c: float(s) for c, s in zip(COMPONENT_NAMES, scores[k])},
                 "occluded": {c: bool(d) for c, d in zip(COMPONENT_NAMES, decide[k])},
             }

@@ -28,6 +28,8 @@ def draw_face(image, face, thickness=None):
     r = max(1, th)
     for x, y in pts:
         cv2.circle(out, (int(round(x * 16)), int(round(y * 16))), r * 16, (255, 255, 255), -1, cv2.LINE_AA, shift=4)
+    if face.get("box") is None:
+        return out
     x0, y0, x1, y1 = (int(round(v)) for v in face["box"])
     cv2.rectangle(out, (x0, y0), (x1, y1), (255, 220, 0), th)
     if face.get("score") is not None:
@@ -56,7 +58,7 @@ def render_prediction(image, faces, panel=256):
         for key, label in (("input_crop", "input"), ("restored", "restored")):
             tile = np.ascontiguousarray(cv2.resize(f[key], (panel, panel), interpolation=cv2.INTER_AREA))
             if key == "restored":
-                draw_face(tile, {**f, "landmarks": crop_pts * k, "box": [0, 0, 0, 0], "score": None})
+                draw_face(tile, {**f, "landmarks": crop_pts * k, "box": None})
             cv2.putText(tile, label, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 0), 1, cv2.LINE_AA)
             tiles.append(tile)
         col = np.concatenate(tiles, 0)

@@ -1,6 +1,7 @@
 """`FaceDetector`: images in, faces out (box, 6 keypoints, score), on every backend."""
 
 import cv2
+import keras
 import numpy as np
 
 from zoo.tasks.task import Task
@@ -90,7 +91,7 @@ class FaceDetector(Task):
             x = np.stack([b[0] for b in boxes]).astype(np.float32) / 127.5 - 1.0
             out = self._call(self._to_model_layout(x))
             det = decode_detections(out, anchors, size, self.score_threshold, self.iou_threshold, self.max_faces)
-            bx, kp, sc, ok = (np.asarray(__import__("keras").ops.convert_to_numpy(t)) for t in det)
+            bx, kp, sc, ok = (np.asarray(keras.ops.convert_to_numpy(t)) for t in det)
             for i, (im, (_, (sx, sy), (px, py))) in enumerate(zip(chunk, boxes)):
                 faces = []
                 for d in np.nonzero(ok[i])[0]:

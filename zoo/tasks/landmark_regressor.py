@@ -56,22 +56,37 @@ class LandmarkRegressor(Task):
         batch = []
         for j, c in enumerate(crops):
             c = np.asarray(c)
-            if c.ndim != 3 or c.shape[2] != 3 or c.shape[0] != c.shape[1]:
-                raise ValueError(f"crop {j} must be a square (S, S, 3) RGB image. Received: shape={c.shape}")
-            if c.shape[0] != size:
-                interp = cv2.INTER_AREA if c.shape[0] > size else cv2.INTER_LINEAR
-                c = cv2.resize(np.ascontiguousarray(c), (size, size), interpolation=interp)
+            if c.ndim != 3 or c.shape[2] != 3 or c.shape[0] != c.shape[1] or c.shape[0] != size:
+                raise ValueError(f"crop {j} must be a ({size}, {size}, 3) RGB image. Received: shape={c.shape}")
             batch.append(c.astype(np.float32) / (255.0 if c.dtype == np.uint8 else 1.0))
         return np.stack(batch)
 
     def predict(self, crops, flip=False, batch_size=32, return_outputs=False):
         """Points `(N, K, 2)` in each crop's own pixels (0-based) for square RGB crops (uint8, or
-        float in [0, 1]); any crop size (resized to the model's input). With `flip`, the
-        mirrored crop is predicted too and the shapes averaged (68-point flip permutation).
-        With `return_outputs`, also the model's other outputs (e.g. `visibility`) per crop."""
+        float in [0, 1]); any crop size (resampled to the model's input exactly as
+        `predict_images` crops a photo). With `flip`, the mirrored crop is predicted too and the
+        shapes averaged (68-point flip permutation). With `return_outputs`, also the model's
+        other outputs (e.g. `visibility`) per crop."""
+        crops = [np.asarray(c) for c in crops]
+        if any(c.ndim != 3 or c.shape[0] != c.shape[1] for c in crops):
+            bad = next(c for c in crops if c.ndim != 3 or c.shape[0] != c.shape[1])
+            raise ValueError(f"crops must be square (S, S, 3) RGB images. Received: shape={bad.shape}")
+        return self.predict_warped(crops, [self.crop_transform(c.shape) for c in crops], flip, batch_size, return_outputs)
+
+    def predict_warped(self, sources, transforms, flip=False, batch_size=32, return_outputs=False):
+        """Points `(N, K, 2)` in each source image's pixels, the regressor reading
+        `transforms[i].warp(sources[i])` (a `CropTransform` to its input size): one bilinear
+        warp from the source, as in training."""
+        crops = [t.warp(np.asarray(s)) for s, t in zip(sources, transforms)]
+        pts, extras = self._predict_crops(crops, flip, batch_size)
+        pts = np.stack([t.invert_points(p) for t, p in zip(transforms, pts)]) if len(pts) else pts
+        return (pts, extras) if return_outputs else pts
+
+    def _predict_crops(self, crops, flip=False, batch_size=32):
+        """Points in input-size crop pixels and the other outputs, for crops at the input size."""
         crops = list(crops)
         if not crops:
-            return np.zeros((0, self.n_points, 2), np.float32)
+            return np.zeros((0, self.n_points, 2), np.float32), []
         size = self.input_size
         pts, extras = [], []
         for start in range(0, len(crops), batch_size):
@@ -86,11 +101,10 @@ class LandmarkRegressor(Task):
                 mirrored = m["landmarks"].astype(np.float64)[:, FLIP_PERMUTATION]
                 mirrored[..., 0] = (size - 1.0) / size - mirrored[..., 0]
                 pred = (pred + mirrored) / 2.0
-            for j, c in enumerate(chunk):
-                pts.append(pred[j] * np.asarray(c).shape[0])  # normalised -> this crop's pixels
+            for j in range(len(chunk)):
+                pts.append(pred[j] * size)  # normalised -> crop pixels
                 extras.append({k: v[j] for k, v in out.items() if k != "landmarks"})
-        pts = np.stack(pts).astype(np.float32)
-        return (pts, extras) if return_outputs else pts
+        return np.stack(pts).astype(np.float32), extras
 
     def crop_transform(self, image_shape, box=None, size=None):
         """The square crop of an image the regressor reads: around `box = (x, y, w, h)` (no extra
@@ -108,15 +122,9 @@ class LandmarkRegressor(Task):
         input, and the predictions mapped back exactly."""
         if boxes is not None and len(boxes) != len(images):
             raise ValueError(f"got {len(boxes)} boxes for {len(images)} images")
-        transforms, crops = [], []
+        images = [np.asarray(img) for img in images]
         for j, img in enumerate(images):
-            img = np.asarray(img)
             if img.ndim != 3 or img.shape[2] != 3:
                 raise ValueError(f"image {j} must be (H, W, 3) RGB. Received: shape={img.shape}")
-            t = self.crop_transform(img.shape, None if boxes is None else boxes[j])
-            transforms.append(t)
-            crops.append(t.warp(img))
-        if not crops:
-            return np.zeros((0, self.n_points, 2), np.float32)
-        pred = self.predict(crops, flip=flip, batch_size=batch_size)
-        return np.stack([t.invert_points(p) for t, p in zip(transforms, pred)])
+        transforms = [self.crop_transform(img.shape, None if boxes is None else boxes[j]) for j, img in enumerate(images)]
+        return self.predict_warped(images, transforms, flip=flip, batch_size=batch_size)

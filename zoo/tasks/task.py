@@ -1,8 +1,6 @@
 """What every task shares: it wraps one model, owns its preprocessing and its output contract,
 and is built from a preset, a `.keras` file or a model object (keras-hub's Task pattern)."""
 
-import os
-
 import keras
 
 
@@ -59,21 +57,11 @@ class Task:
     # --- construction ------------------------------------------------------------------------
     @classmethod
     def from_preset(cls, name):
-        """The task around a shipped preset (`zoo/presets/<name>.json`)."""
-        from zoo.presets import load_preset, preset_record, preset_task
+        """The task around a shipped preset (`zoo/presets/<name>.json`); refuses a preset of
+        another task by name."""
+        from zoo.tasks.loader import load
 
-        rec = preset_record(name)
-        if cls.preset_task is not None and preset_task(rec) != cls.preset_task:
-            raise ValueError(f"preset {name!r} is a {preset_task(rec)}, not a {cls.preset_task}")
-        task = cls(load_preset(name), name=name)
-        task.record = rec
-        return task
-
-    @classmethod
-    def from_file(cls, path):
-        if not os.path.isfile(path):
-            raise FileNotFoundError(f"{path}: no such model file")
-        return cls(keras.saving.load_model(path), name=os.path.basename(path))
+        return load(name, task=cls.preset_task)
 
     def __repr__(self):
         return f"{type(self).__name__}({self.name!r}, input_size={self.input_size}, data_format={self.data_format!r})"
