@@ -29,8 +29,8 @@ def worker(args):
     import keras
 
     from recipes import get_recipe_config
-    from recipes.trainers.adversarial import AdversarialRun
-    from recipes.trainers.restorer import build, load_items
+    from zoo.training.adversarial import AdversarialRun
+    from zoo.training.restorer import build, load_items
     from zoo.data import OccluderBank
     from zoo.data.inpaint_dataset import InpaintDataset
 
@@ -77,8 +77,8 @@ def curve(config, ds, phases):
     every step: the loss curves to compare across backends."""
     import keras
 
-    from recipes.trainers.adversarial import AdversarialRun
-    from recipes.trainers.restorer import build
+    from zoo.training.adversarial import AdversarialRun
+    from zoo.training.restorer import build
 
     keras.utils.set_random_seed(0)
     t_g, t_d, t_joint = (int(v) for v in phases.split(","))

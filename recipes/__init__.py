@@ -1,5 +1,5 @@
 """Recipes: one file a recipe (a `get_config()` plus the few lines that assemble it); the
-training logic lives in `recipes/trainers/`."""
+training logic lives in `zoo/training/`."""
 
 import importlib
 

@@ -18,7 +18,7 @@ import time
 
 import numpy as np
 
-from recipes.trainers.checkpoint import atomic_write_json
+from zoo.training.checkpoint import atomic_write_json
 from zoo.data import dataset_path, load_landmark_folder
 from zoo.data.occlusion import OccluderBank, occlude
 from zoo.data.shape68 import COMPONENT_NAMES

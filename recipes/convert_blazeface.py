@@ -143,7 +143,7 @@ def tflite_outputs(path, images):
 
 
 def main(argv=None):
-    from recipes.trainers.checkpoint import atomic_write_json
+    from zoo.training.checkpoint import atomic_write_json
     from zoo.presets import PRESET_DIR
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)

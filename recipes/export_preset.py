@@ -16,7 +16,7 @@ import time
 
 import keras
 
-from recipes.trainers.checkpoint import atomic_write_json, load_state
+from zoo.training.checkpoint import atomic_write_json, load_state
 from zoo import registry
 from zoo.data.paths import dataset_path
 from zoo.pipeline import evaluate_folder, restorer_from_run

@@ -10,7 +10,7 @@ sys.path.insert(0, HERE)
 
 
 def main(out_dir):
-    from recipes.trainers.adversarial import AdversarialRun
+    from zoo.training.adversarial import AdversarialRun
     from test_adversarial import _nets
     from zoo.data import load_landmark_folder
     from zoo.data.inpaint_dataset import InpaintDataset

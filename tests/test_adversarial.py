@@ -7,8 +7,8 @@ import numpy as np
 import pytest
 
 import zoo
-from recipes.trainers.adversarial import AdversarialRun, phase_at
-from recipes.trainers.checkpoint import NonFiniteLossError
+from zoo.training.adversarial import AdversarialRun, phase_at
+from zoo.training.checkpoint import NonFiniteLossError
 from zoo.data import OccluderBank
 from zoo.data.inpaint_dataset import InpaintDataset
 

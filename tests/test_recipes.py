@@ -8,8 +8,8 @@ import pytest
 
 import zoo
 from recipes import RECIPES, get_recipe_config
-from recipes.trainers.checkpoint import NonFiniteLossError
-from recipes.trainers.supervised import split_train_val, train
+from zoo.training.checkpoint import NonFiniteLossError
+from zoo.training.supervised import split_train_val, train
 
 
 def _small(config):

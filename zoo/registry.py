@@ -96,9 +96,8 @@ def _import_components():
     _IMPORTED = True
     import importlib
 
-    for mod in ("zoo.layers", "zoo.models", "zoo.losses", "zoo.metrics", "zoo.presets", "recipes"):
-        try:
-            importlib.import_module(mod)
-        except ModuleNotFoundError as e:  # recipes/ is absent from a wheel install
-            if e.name != mod:
-                raise
+    for mod in ("zoo.layers", "zoo.models", "zoo.losses", "zoo.metrics", "zoo.presets"):
+        importlib.import_module(mod)
+    from zoo.training.recipe_files import load_recipes
+
+    load_recipes()  # the recipes folder registers its recipes (none in a wheel install)

@@ -13,20 +13,18 @@ def add_parser(sub):
 
 
 def run(args):
-    try:
-        from recipes import get_recipe_config
-    except ModuleNotFoundError:
-        raise FileNotFoundError("recipes/ is not importable: run from a checkout of the repository") from None
+    from zoo.training.recipe_files import get_recipe_config
+
     config = get_recipe_config(args.recipe)
     if config.get("task") == "restorer":
-        from recipes.trainers.restorer import train_restorer
+        from zoo.training.restorer import train_restorer
 
         state = train_restorer(config, args.out, resume=args.resume, max_steps=args.max_steps, limit=args.limit)
         print(f"done: step {state['step']} ({state['phase']} phase); checkpoints in {args.out}")
         return 0
     if config.get("task") != "regressor":
         raise ValueError(f"recipe {args.recipe!r} has an unknown task {config.get('task')!r}")
-    from recipes.trainers.supervised import train
+    from zoo.training.supervised import train
 
     result = train(config, args.out, resume=args.resume, epochs=args.epochs, limit=args.limit)
     s = result["state"]

@@ -3,7 +3,7 @@ optimiser's `apply`."""
 
 import torch
 
-from recipes.trainers.adversarial import discriminator_objective, generator_objective
+from zoo.training.adversarial import discriminator_objective, generator_objective
 
 
 def _zero_grad(variables):

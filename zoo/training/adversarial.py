@@ -19,8 +19,8 @@ import time
 import keras
 from keras import ops
 
-from recipes.trainers.checkpoint import atomic_save_weights, atomic_write_json, load_optimizer, save_optimizer
-from recipes.trainers.checkpoint import NonFiniteLossError
+from zoo.training.checkpoint import atomic_save_weights, atomic_write_json, load_optimizer, save_optimizer
+from zoo.training.checkpoint import NonFiniteLossError
 from zoo.losses import (
     crop_patches,
     discriminator_loss,
@@ -70,7 +70,7 @@ def discriminator_objective(composite, batch, d_global, d_local, cfg):
 def backend_steps():
     """The per-backend step class (`Steps`) for the active Keras backend."""
     name = {"tensorflow": "adversarial_tensorflow", "jax": "adversarial_jax", "torch": "adversarial_torch"}[keras.backend.backend()]
-    return importlib.import_module(f"recipes.trainers.{name}").Steps
+    return importlib.import_module(f"zoo.training.{name}").Steps
 
 
 class AdversarialRun:

@@ -4,8 +4,8 @@ import os
 
 import keras
 
-from recipes.trainers.adversarial import AdversarialRun
-from recipes.trainers.checkpoint import atomic_write_json
+from zoo.training.adversarial import AdversarialRun
+from zoo.training.checkpoint import atomic_write_json
 from zoo import registry
 from zoo.data import OccluderBank, dataset_path, list_face_images, load_landmark_folder
 from zoo.data.inpaint_dataset import InpaintDataset

@@ -4,7 +4,7 @@ explicitly through jitted steps, and written back to the Keras variables by `syn
 
 import jax
 
-from recipes.trainers.adversarial import discriminator_objective, generator_objective
+from zoo.training.adversarial import discriminator_objective, generator_objective
 
 
 def _net_state(net):

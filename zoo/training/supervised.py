@@ -10,7 +10,7 @@ import zlib
 import keras
 import numpy as np
 
-from recipes.trainers.checkpoint import AtomicCheckpoint, load_optimizer, load_state
+from zoo.training.checkpoint import AtomicCheckpoint, load_optimizer, load_state
 from zoo import registry
 from zoo.data import Augmenter, LandmarkDataset, OccluderBank, dataset_path, load_landmark_folder
 from zoo.losses import regressor_loss

@@ -2,7 +2,7 @@
 
 import tensorflow as tf
 
-from recipes.trainers.adversarial import discriminator_objective, generator_objective
+from zoo.training.adversarial import discriminator_objective, generator_objective
 
 
 class Steps:
