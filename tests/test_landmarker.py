@@ -121,7 +121,7 @@ def test_predict_reports_bad_files_and_keeps_going(tmp_path, capsys):
 
 
 def test_eval_runs_the_cascade_with_a_detector(staged, tmp_path):
-    assert main(["eval", "--data", staged("300w"), "--pattern", "helen_testset_29*", "--regressor", "drn_300w",
+    assert main(["eval", "--data", staged("300w"), "--pattern", "helen_testset_296*", "--regressor", "drn_300w",
                  "--restorer", "autoencoder_128", "--detector", "blazeface_short", "--out", str(tmp_path)]) == 0
     m = json.load(open(tmp_path / "metrics.json"))
     assert m["n"] >= 3 and m["detector_find_rate"] == 1.0 and m["nme"] < 0.15

@@ -1,0 +1,69 @@
+"""Speed of the Landmarker per backend (one subprocess each): BlazeFace detection, the regressor
+alone on detected faces, and the whole cascade (detect, regress, re-crop, residual occlusion
+scoring with GAN-IA, restoration + Poisson blend, regress again) on the demo photo and on
+occluded HELEN-test crops, in ms per image (median of repeats, after a warm-up call).
+
+    python benchmarks/landmarker_speed.py [--backends tensorflow,jax,torch] [--repeats 3]
+
+Prints a table and writes benchmarks/results/landmarker_speed.json.
+"""
+
+import argparse
+import os
+import sys
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from benchmarks._common import BACKENDS, machine, print_table, run_worker, timed, write_json  # noqa: E402
+
+
+def worker(args):
+    import json
+
+    import keras
+
+    from zoo.demo import demo_image
+    from zoo.pipeline import Landmarker
+    from zoo.tasks import load
+
+    from recipes.export_preset import synthetic_helen_test
+    from zoo.data import load_landmark_folder
+
+    faces = [s.load_image() for s in load_landmark_folder(synthetic_helen_test(0))[:8]]
+    demo = [demo_image()]
+    det = load("blazeface_short")
+    alone = Landmarker(detector="blazeface_short", regressor=args.regressor, restorer=None, iterations=0)
+    cascade = Landmarker(detector="blazeface_short", regressor=args.regressor, restorer=args.restorer)
+    rows = []
+    for label, images in (("demo photo 512 px", demo), ("8 occluded crops 256 px", faces)):
+        n = len(images)
+        row = {"backend": keras.backend.backend(), "input": label}
+        row["detect_ms"] = timed(lambda: det.detect(images), args.repeats) / n
+        row["detect_regress_ms"] = timed(lambda: alone(images), args.repeats) / n
+        row["cascade_ms"] = timed(lambda: cascade(images), args.repeats) / n
+        rows.append(row)
+    print(json.dumps(rows))
+
+
+def main(argv=None):
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--backends", default=",".join(BACKENDS))
+    p.add_argument("--repeats", type=int, default=3)
+    p.add_argument("--regressor", default="drn_300w")
+    p.add_argument("--restorer", default="gania_128")
+    p.add_argument("--worker", action="store_true")
+    args = p.parse_args(argv)
+    if args.worker:
+        return worker(args)
+    rows = []
+    for b in args.backends.split(","):
+        rows += run_worker(os.path.abspath(__file__), b, ["--repeats", str(args.repeats), "--regressor", args.regressor,
+                                                          "--restorer", args.restorer])
+    print_table(rows, ["backend", "input", "detect_ms", "detect_regress_ms", "cascade_ms"])
+    path = write_json("landmarker_speed.json", {"benchmark": "landmarker_speed", "machine": machine(),
+                                                "regressor": args.regressor, "restorer": args.restorer, "rows": rows})
+    print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    main()
