@@ -68,3 +68,20 @@ def write_json(name, payload):
         json.dump(payload, f, indent=2)
     os.replace(tmp, path)
     return path
+
+
+README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+
+
+def update_readme(marker, markdown, readme=README):
+    """Replace the text between `<!-- {marker}:start -->` and `<!-- {marker}:end -->` in the
+    README; False when the markers are missing."""
+    a, b = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
+    text = open(readme).read()
+    if a not in text or b not in text:
+        return False
+    text = text[: text.index(a) + len(a)] + "\n" + markdown + text[text.index(b):]
+    with open(readme + ".tmp", "w") as f:
+        f.write(text)
+    os.replace(readme + ".tmp", readme)
+    return True

@@ -5,9 +5,10 @@ Accuracy (inter-ocular NME, failure rate and AUC at 0.10) on the 230 clean HELEN
 on their deterministic synthetic occlusion (seed 0; SYNTHETIC, not COFW). Speed: parameters,
 weights file size, ms/face at batch 1 and faces/s at batch 32 (compiled predict).
 
-    python benchmarks/regressors.py [--backends tensorflow,jax,torch] [--repeats 10]
+    python benchmarks/regressors.py [--backends tensorflow,jax,torch] [--repeats 10] [--readme]
 
-Prints two tables and writes benchmarks/results/regressors.json.
+Prints two tables and writes benchmarks/results/regressors.json (and .md); `--readme` also
+refreshes the presets table of README.md (between its `regressors` markers).
 """
 
 import argparse
@@ -16,9 +17,9 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks._common import BACKENDS, machine, print_table, run_worker, timed, write_json  # noqa: E402
+from benchmarks._common import BACKENDS, RESULTS, machine, print_table, run_worker, timed, update_readme, write_json  # noqa: E402
 
-PRESETS = ("pfld_0.25x_300w", "pfld_1x_300w", "drn_300w")
+PRESETS = ("pfld_0.25x_300w", "pfld_1x_300w", "drn_300w", "pfld_0.25x_vis_300w", "pipnet_mnv2_300w")
 
 
 def worker(args):
@@ -55,10 +56,36 @@ def accuracy(presets):
     for name in presets:
         model = load_preset(name)
         for key, (folder, pattern, _) in test_sets().items():
-            m, _ = evaluate_folder(model, folder, pattern=pattern)
-            rows.append({"preset": name, "test_set": key, "n": m["n"], "nme_%": 100 * m["nme"],
-                         "fr_0.10_%": 100 * m["fr_0.10"], "auc_0.10": m["auc_0.10"]})
+            for flip in (False, True):
+                m, _ = evaluate_folder(model, folder, pattern=pattern, flip=flip)
+                rows.append({"preset": name, "test_set": key, "flip": flip, "n": m["n"], "nme_%": 100 * m["nme"],
+                             "fr_0.10_%": 100 * m["fr_0.10"], "auc_0.10": m["auc_0.10"]})
     return rows
+
+
+def markdown(acc, speed):
+    """The README's presets table: one row a preset."""
+    from zoo.presets import preset_record
+
+    get = lambda p, t, f: next(r for r in acc if r["preset"] == p and r["test_set"] == t and r["flip"] == f)  # noqa: E731
+    ms = {r["preset"]: r for r in speed if r["backend"] == "tensorflow"}
+    lines = ["| preset | trained | params | file | clean NME % | clean FR@0.10 % | occluded NME % | occluded FR@0.10 % | "
+             "with flip: clean / occluded NME % | ms/face (TF, batch 1) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for p in dict.fromkeys(r["preset"] for r in acc):
+        rec = preset_record(p)
+        t = rec.get("training", {})
+        trained = f"{t.get('epochs', '?')} epochs" + (f" from `{t['parent']}`" if t.get("parent") else "")
+        init = t.get("initialised_from")
+        if isinstance(init, dict) and "backbone" in init:
+            trained += ", ImageNet backbone"
+        c, o = get(p, "helen_test_clean", False), get(p, "helen_test_synthetic_occlusion", False)
+        cf, of = get(p, "helen_test_clean", True), get(p, "helen_test_synthetic_occlusion", True)
+        s = ms.get(p)
+        lines.append(f"| `{p}` | {trained} | {rec['parameters'] / 1e6:.2f} M | {rec['weights_bytes'] / 2**20:.1f} MB | "
+                     f"{c['nme_%']:.2f} | {c['fr_0.10_%']:.1f} | {o['nme_%']:.2f} | {o['fr_0.10_%']:.1f} | "
+                     f"{cf['nme_%']:.2f} / {of['nme_%']:.2f} | {'-' if s is None else format(s['ms_per_face_b1'], '.1f')} |")
+    return "\n".join(lines) + "\n"
 
 
 def main():
@@ -66,6 +93,7 @@ def main():
     p.add_argument("--backends", default=",".join(BACKENDS))
     p.add_argument("--presets", default=",".join(PRESETS))
     p.add_argument("--repeats", type=int, default=10)
+    p.add_argument("--readme", action="store_true", help="refresh the presets table of README.md")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     args.presets = args.presets.split(",")
@@ -73,13 +101,19 @@ def main():
         return worker(args)
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     acc = accuracy(args.presets)
-    print_table(acc, ["preset", "test_set", "n", "nme_%", "fr_0.10_%", "auc_0.10"])
+    print_table(acc, ["preset", "test_set", "flip", "n", "nme_%", "fr_0.10_%", "auc_0.10"])
     print()
     speed = []
     for backend in args.backends.split(","):
         speed += run_worker(__file__, backend, ["--presets", ",".join(args.presets), "--repeats", str(args.repeats)])
     print_table(speed, ["backend", "preset", "params", "file_mb", "ms_per_face_b1", "faces_per_s_b32"])
     path = write_json("regressors.json", {"benchmark": "regressors", "machine": machine(), "accuracy": acc, "speed": speed})
+    md = markdown(acc, speed)
+    with open(os.path.join(RESULTS, "regressors.md"), "w") as f:
+        f.write(md)
+    if args.readme:
+        update_readme("regressors", md)
+    print(md)
     print(f"wrote {path}")
 
 

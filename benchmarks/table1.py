@@ -21,7 +21,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks._common import RESULTS, machine, print_table, write_json  # noqa: E402
+from benchmarks._common import RESULTS, machine, print_table, update_readme, write_json  # noqa: E402
 
 CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache", "table1")
 README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
@@ -42,6 +42,14 @@ ROWS = {
     "gania_pfldvis_vis": ("GAN-IA + PFLD 0.25x-vis (visibility head)", "pfld_0.25x_vis_300w", "gania_128", "visibility", None),
     "gania_drn_det": ("BlazeFace + GAN-IA + DRN", "drn_300w", "gania_128", "residual", "blazeface_short"),
     "drn_det": ("BlazeFace + DRN alone", "drn_300w", None, "none", "blazeface_short"),
+    "pipnet": ("PIPNet-MNv2 alone", "pipnet_mnv2_300w", None, "none", None),
+    "gania_pipnet_conf": ("GAN-IA + PIPNet-MNv2 (heatmap confidence)", "pipnet_mnv2_300w", "gania_128", "confidence", None),
+    "gania_pipnet": ("GAN-IA + PIPNet-MNv2 (residual)", "pipnet_mnv2_300w", "gania_128", "residual", None),
+    "ae_pipnet_conf": ("AE + PIPNet-MNv2 (heatmap confidence)", "pipnet_mnv2_300w", "autoencoder_128", "confidence", None),
+    "gania_pipnet_oracle": ("GAN-IA + PIPNet-MNv2 (oracle masks)", "pipnet_mnv2_300w", "gania_128", "oracle", None),
+    "pipnet_det": ("BlazeFace + PIPNet-MNv2 alone", "pipnet_mnv2_300w", None, "none", "blazeface_short"),
+    "gania_pipnet_conf_det": ("BlazeFace + GAN-IA + PIPNet-MNv2 (heatmap confidence)", "pipnet_mnv2_300w", "gania_128", "confidence",
+                              "blazeface_short"),
     "dlib_own": ("dlib 68-pt, own HOG detector (peer)", "dlib", None, None, "dlib"),
     "dlib_box": ("dlib 68-pt, same boxes as BlazeFace (peer)", "dlib", None, None, "blazeface_short"),
 }
@@ -220,12 +228,7 @@ def main(argv=None):
                                         "clean": "the same 230 HELEN-test faces, clean"},
                                "rows": summary})
     if args.readme and os.path.isfile(README):
-        text = open(README).read()
-        a, b = "<!-- table1:start -->", "<!-- table1:end -->"
-        if a in text and b in text:
-            text = text[: text.index(a) + len(a)] + "\n" + md + text[text.index(b):]
-            with open(README, "w") as f:
-                f.write(text)
+        update_readme("table1", md)
     print(md)
 
 

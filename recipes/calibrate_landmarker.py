@@ -5,7 +5,9 @@
 2. per restorer, per component: the restoration residual (mean |restored - input| inside the
    component, the cascade's own predicted shape) on clean faces and on synthetically occluded
    ones; the threshold keeps clean components below `--clean-fpr` false alarms, the scale is the
-   spread of clean residuals. Separability (ROC AUC) is recorded beside each.
+   spread of clean residuals. Separability (ROC AUC) is recorded beside each;
+3. per heatmap regressor (`--confidence-regressors`), per component: the same for one minus
+   the mean heatmap confidence of the component's points (`occlusion="confidence"`).
 
 Writes `zoo/pipeline/landmarker_calibration.json` (read by `Landmarker`).
 
@@ -64,30 +66,32 @@ def calibrate_detector(detector_name, samples):
             "spread": {"dx_std": float(r[:, 0].std()), "dy_std": float(r[:, 1].std()), "side_rel_std": float(r[:, 2].std() / med[2])}}
 
 
-def calibrate_restorer(restorer, regressor, samples, clean_fpr, hole=0.06, seed=0):
-    lm = Landmarker(detector=None, regressor=regressor, restorer=restorer, occlusion="residual", iterations=0,
-                    residual_hole=hole)
+def _clean_and_occluded_crops(lm, samples, seed=0):
+    """Work crops of each training face, clean and with a synthetic occluder on one component,
+    with the components' true coverage (None for the clean crop)."""
     bank = OccluderBank.from_data_root(texture_paths=[s.image_path for s in samples])
-    clean, occl = {c: [] for c in COMPONENT_NAMES}, {c: [] for c in COMPONENT_NAMES}
-    crops, shapes, labels = [], [], []
+    crops, labels = [], []
     for i, s in enumerate(samples):
         img = s.load_image()
         rng = np.random.default_rng([seed, i])
         occ_img, mask, _ = occlude(img, s.points, COMPONENT_NAMES[i % 7], rng, bank)
         for image, m in ((img, None), (occ_img, mask)):
             t = lm.regressor.crop_transform(image.shape, None, lm.work_size)
-            crop = t.warp(image)
-            crops.append(crop)
+            crops.append(t.warp(image))
             labels.append(None if m is None else component_coverage(t.apply_points(s.points), t.warp(m.astype(np.uint8)) > 0))
-    for start in range(0, len(crops), 32):
-        shapes.extend(lm.regressor.predict(crops[start : start + 32]).astype(np.float64))
-    _, residual = lm.residual_scores(crops, shapes)
+    return crops, labels
+
+
+def _thresholds(values, labels, clean_fpr):
+    """Per component: the clean faces' (1 - clean_fpr) quantile of a raw occlusion value, its
+    spread, and how it separates occluded components (coverage >= 0.35)."""
+    clean, occl = {c: [] for c in COMPONENT_NAMES}, {c: [] for c in COMPONENT_NAMES}
     for k, lab in enumerate(labels):
         for j, c in enumerate(COMPONENT_NAMES):
             if lab is None:
-                clean[c].append(residual[k, j])
+                clean[c].append(values[k, j])
             elif lab[c] >= 0.35:
-                occl[c].append(residual[k, j])
+                occl[c].append(values[k, j])
     out = {}
     for c in COMPONENT_NAMES:
         neg, pos = np.asarray(clean[c]), np.asarray(occl[c])
@@ -98,6 +102,28 @@ def calibrate_restorer(restorer, regressor, samples, clean_fpr, hole=0.06, seed=
     return out
 
 
+def calibrate_confidence(regressor, samples, clean_fpr, seed=0):
+    """Per-component thresholds of a heatmap regressor's confidence (`occlusion="confidence"`)."""
+    lm = Landmarker(detector=None, regressor=regressor, restorer=None, occlusion="confidence", iterations=0)
+    crops, labels = _clean_and_occluded_crops(lm, samples, seed)
+    extras = []
+    for start in range(0, len(crops), 32):
+        extras.extend(lm.regressor.predict(crops[start : start + 32], return_outputs=True)[1])
+    _, raw = lm.confidence_scores(extras)
+    return _thresholds(raw, labels, clean_fpr)
+
+
+def calibrate_restorer(restorer, regressor, samples, clean_fpr, hole=0.06, seed=0):
+    lm = Landmarker(detector=None, regressor=regressor, restorer=restorer, occlusion="residual", iterations=0,
+                    residual_hole=hole)
+    crops, labels = _clean_and_occluded_crops(lm, samples, seed)
+    shapes = []
+    for start in range(0, len(crops), 32):
+        shapes.extend(lm.regressor.predict(crops[start : start + 32]).astype(np.float64))
+    _, residual = lm.residual_scores(crops, shapes)
+    return _thresholds(residual, labels, clean_fpr)
+
+
 def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--faces", type=int, default=160)
@@ -105,6 +131,8 @@ def main(argv=None):
     p.add_argument("--regressor", default="drn_300w", help="the shapes the residual is measured on")
     p.add_argument("--restorers", default="gania_128,autoencoder_128,gania_128_no_attention")
     p.add_argument("--hole", type=float, default=0.06, help="margin of the restored hole around each component (x face size)")
+    p.add_argument("--confidence-regressors", default="", help="heatmap regressor presets to calibrate for occlusion='confidence'")
+    p.add_argument("--skip-detector", action="store_true", help="keep the recorded detector calibration")
     p.add_argument("--dry-run", action="store_true", help="print, write nothing")
     p.add_argument("--clean-fpr", type=float, default=0.03, help="share of clean components allowed above the threshold")
     args = p.parse_args(argv)
@@ -116,9 +144,15 @@ def main(argv=None):
     cal = load_calibration()
     cal["about"] = ("Landmarker calibration on 300-W training faces (AFW + HELEN train, never HELEN test): "
                     "`python -m recipes.calibrate_landmarker`")
-    cal.setdefault("detectors", {})[args.detector] = calibrate_detector(args.detector, samples)
-    print("detector", cal["detectors"][args.detector], flush=True)
-    for name in args.restorers.split(","):
+    if not args.skip_detector:
+        cal.setdefault("detectors", {})[args.detector] = calibrate_detector(args.detector, samples)
+        print("detector", cal["detectors"][args.detector], flush=True)
+    for name in filter(None, args.confidence_regressors.split(",")):
+        comps = calibrate_confidence(name, samples, args.clean_fpr)
+        cal.setdefault("regressors", {})[name] = {"faces": len(samples), "clean_fpr": args.clean_fpr, "components": comps}
+        print(name, {c: (round(v["auc"], 3), round(v["threshold"], 3), round(v["recall_at_threshold"] or 0, 2)) for c, v in comps.items()},
+              flush=True)
+    for name in filter(None, args.restorers.split(",")):
         if name not in list_presets() and not os.path.isdir(name):
             print(f"skip {name}: not a preset here")
             continue

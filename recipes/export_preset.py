@@ -146,6 +146,32 @@ def export_restorer(run_dir, config, name, description=None):
     return record
 
 
+def _regressor_data(config):
+    d = config["data"]
+    train = (f"ZOO_DATA/{os.path.relpath(dataset_path(d.get('root', '300w')), os.path.dirname(os.path.dirname(dataset_path('300w'))))}: "
+             f"{' + '.join(d['train_patterns'])} minus an {round(100 * d.get('val_fraction', 0.08))}% validation split")
+    for src in d.get("extra_sources", ()):
+        train += f"; plus ZOO_DATA/{os.path.basename(os.path.dirname(dataset_path(src['root'])))} {' + '.join(src.get('patterns', ['*']))} at loss weight {src.get('weight', 1.0)}"
+    return {
+        "train": train,
+        "validation": f"{round(100 * d.get('val_fraction', 0.08))}% of the main training faces (crc32 of the name), used to pick the best epoch",
+        "never_seen": "helen_testset_* (230 faces)",
+    }
+
+
+def _initialised_from(config):
+    """Where a run's weights started: a parent preset, torchvision's ImageNet backbone (package,
+    file, sha256), or random."""
+    if config.get("init_preset"):
+        return {"preset": config["init_preset"]}
+    if config.get("init_backbone") == "imagenet":
+        from zoo.models.mobilenet_v2 import convert
+
+        return {"backbone": "torchvision MobileNetV2 ImageNet weights (BSD-3-Clause)", "package": convert.PACKAGE_PIP,
+                "file": convert.FILE, "sha256": convert.SHA256, "converter": "zoo/models/mobilenet_v2/convert.py"}
+    return "random"
+
+
 def export(run_dir, name, description=None):
     with open(os.path.join(run_dir, "config.json")) as f:
         config = json.load(f)
@@ -158,18 +184,15 @@ def export(run_dir, name, description=None):
     weights = os.path.join(run_dir, "best.weights.h5")
     load_weights_strict(model, weights)
     record = _ship(model, weights, name, "regressor", model_name, model_cfg, config,
-                   description or f"{model_name} trained by recipe {config['name']} on 300-W AFW + HELEN train")
+                   description or f"{model_name} trained by recipe {config['name']}")
     record.update({
-        "data": {
-            "train": "ZOO_DATA/300w_subset_afw_helen/images: afw_* + helen_trainset_* (1,207 faces) minus an 8% validation split",
-            "validation": "8% of the training faces (crc32 of the name), used to pick the best epoch",
-            "never_seen": "helen_testset_* (230 faces)",
-        },
+        "data": _regressor_data(config),
         "training": {
             "epochs": state["epoch"] + 1,
             "best_epoch": state["best_epoch"],
             "best_val_nme": state["best"],
             "parent": config.get("init_preset"),
+            "initialised_from": _initialised_from(config),
             "seconds": round(state["train_seconds"], 1) if state.get("train_seconds") else None,
             "backend": config.get("backend"),
             "where": _where(),

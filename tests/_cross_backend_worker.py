@@ -33,7 +33,9 @@ def preset_outputs(folder):
             inputs = dict(np.load(os.path.join(folder, f"restore_{size}.npz")))
             out[name] = np.asarray(model.predict(inputs, verbose=0)["restored"])
         else:
-            out[name] = np.asarray(model.predict(x, verbose=0)["landmarks"])
+            size = int(model.inputs[0].shape[1])
+            xr = np.load(os.path.join(folder, f"faces_{size}.npz"))["x"]
+            out[name] = np.asarray(model.predict(xr, verbose=0)["landmarks"])
     return out
 
 

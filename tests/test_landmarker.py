@@ -65,11 +65,27 @@ def test_no_restoration_when_nothing_is_occluded(helen_test):
         np.testing.assert_allclose(r[0]["landmarks"], a, atol=1e-3)
 
 
+def test_heatmap_confidence_finds_the_masked_mouth(demo, helen_test):
+    """PIPNet's per-point confidence drops where the demo's drawn mask hides the mouth and stays
+    high on the visible eyes; on clean faces few components are flagged."""
+    image, _ = demo
+    lm = Landmarker(detector="blazeface_short", regressor="pipnet_mnv2_300w", restorer="gania_128", occlusion="confidence")
+    (faces,) = lm([image])
+    f = faces[0]
+    assert f["occlusion"]["mouth"] > max(f["occlusion"]["right_eye"], f["occlusion"]["left_eye"]) + 0.3
+    assert f["occluded"]["mouth"] and not f["occluded"]["right_eye"] and not f["occluded"]["left_eye"]
+    clean = Landmarker(detector=None, regressor="pipnet_mnv2_300w", restorer="gania_128", occlusion="confidence", iterations=0)
+    flagged = [sum(r[0]["occluded"].values()) for r in clean([s.load_image() for s in helen_test[:12]])]
+    assert sum(flagged) <= 12  # at most one false alarm per face on average (7 components each)
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="occlusion"):
         Landmarker(occlusion="magic")
     with pytest.raises(ValueError, match="visibility"):
         Landmarker(regressor="drn_300w", occlusion="visibility")
+    with pytest.raises(ValueError, match="'confidence' output"):
+        Landmarker(regressor="drn_300w", occlusion="confidence")
     with pytest.raises(ValueError, match="needs a restorer"):
         Landmarker(restorer=None, occlusion="residual")
     lm = Landmarker(detector=None, restorer="gania_128", occlusion="oracle")

@@ -2,6 +2,8 @@
 
 
 def add_parser(sub):
+    from zoo.pipeline.landmarker import OCCLUSION_MODES
+
     p = sub.add_parser("eval", help="evaluate a landmark regressor on a folder of face crops + .pts")
     p.add_argument("--data", required=True, help="folder of face crops with same-stem .pts files")
     p.add_argument("--regressor", required=True, help="a preset, a registered model, or a .keras file")
@@ -13,7 +15,7 @@ def add_parser(sub):
     p.add_argument("--restorer", default="none", help="restorer preset / .keras / run folder: evaluate the restore-and-regress "
                    "cascade (default none: the regressor alone)")
     p.add_argument("--detector", default="none", help="detector preset: find the face first (default none: the crop is the face)")
-    p.add_argument("--occlusion", default="residual", choices=["residual", "visibility", "oracle", "all", "none"],
+    p.add_argument("--occlusion", default="residual", choices=list(OCCLUSION_MODES),
                    help="cascade: how occluded components are found (oracle: DIR/masks/<stem>.png)")
     p.add_argument("--iterations", type=int, default=1, help="cascade: restore-and-regress rounds")
     p.set_defaults(func=run)

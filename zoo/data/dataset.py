@@ -129,7 +129,7 @@ class LandmarkDataset(keras.utils.PyDataset):
             vis.append(1.0 - f)
             if self.with_pose:
                 poses.append(euler_angles(pts, self.image_size))
-                weights.append(self._weight(pts, flags))
+                weights.append(self._weight(pts, flags) * float(getattr(self.samples[i], "weight", 1.0)))
         x = np.stack(images).astype(np.float32) / 255.0
         if self.channels_first:
             x = np.transpose(x, (0, 3, 1, 2))

@@ -15,12 +15,13 @@ from zoo.data.pts import AnnotationError, read_pts
 @dataclass
 class LandmarkSample:
     """One annotated face: its image path, 0-based `(68, 2)` points, optional per-point
-    occlusion flags (1 = occluded)."""
+    occlusion flags (1 = occluded) and a training weight."""
 
     name: str
     image_path: str
     points: np.ndarray
     flags: np.ndarray | None = None
+    weight: float = 1.0  # the face's weight in a training loss (e.g. a noisier source's lower)
 
     def load_image(self):
         return read_image(self.image_path)

@@ -19,6 +19,7 @@ STAGED = {
     "cofw68_annotations": "cofw68_test_annotations",
     "cofw_masks": "cofw_train_face_masks/masks",
     "occluders": "occluders",
+    "youtube": "youtube_faces_68/images",
 }
 
 

@@ -4,6 +4,7 @@ visibility) and GAN-IA (masked reconstruction, adversarial, total)."""
 from zoo.losses.landmark_losses import (
     angle_weight,
     cascade_loss,
+    heatmap_loss,
     l2_landmark_loss,
     per_sample_l2,
     per_sample_wing,
@@ -27,7 +28,8 @@ register("loss", "pfld", "PFLD loss: attribute weight x sum(1 - cos angle error)
 register("loss", "regressor", "any regressor's loss, composed from its outputs (pose weighting, stages, visibility)", regressor_loss)
 register("loss", "reconstruction", "GAN-IA Lr: L2 inside the mask (+ a small weight outside)", reconstruction_loss)
 register("loss", "adversarial", "GAN-IA adversarial loss (non-saturating logistic or hinge), discriminator and generator sides", discriminator_loss)
+register("loss", "heatmap", "PIPNet-style heatmap loss: softmax over cells + L1 sub-cell offsets", heatmap_loss)
 register("loss", "cascade", "deep supervision of every cascade stage (DRN)", cascade_loss)
 
 __all__ = [
-    "crop_patches", "discriminator_loss", "gania_generator_loss", "generator_adversarial_loss", "reconstruction_loss","angle_weight", "cascade_loss", "l2_landmark_loss", "per_sample_l2", "per_sample_wing", "pfld_loss", "regressor_loss", "visibility_loss", "wing_loss"]
+    "crop_patches", "discriminator_loss", "gania_generator_loss", "generator_adversarial_loss", "reconstruction_loss","angle_weight", "cascade_loss", "heatmap_loss", "l2_landmark_loss", "per_sample_l2", "per_sample_wing", "pfld_loss", "regressor_loss", "visibility_loss", "wing_loss"]

@@ -69,7 +69,41 @@ def visibility_loss(visibility_true, visibility_pred):
     return -ops.mean(t * ops.log(p) + (1 - t) * ops.log(1 - p))
 
 
-def regressor_loss(y_true, y_pred, landmark_loss="l2", stage_weight=0.5, visibility_weight=0.1, plus_one=True, scale=112.0):
+def heatmap_loss(y_true, y_pred, scale=160.0, border=0.0, offset_weight=5.0, data_format="channels_last"):
+    """PIPNet-style loss of a heatmap + offset head, `(B,)` per sample: softmax cross-entropy of
+    the `G x G` cell scores against the cell holding each point, plus `offset_weight` x the L1
+    error of the x / y offsets predicted at that cell (in cell units).
+
+    `y_true["landmarks"]` `(B, K, 2)` normalised to the `scale`-pixel input; `y_pred` holds
+    `"heatmap"`, `"offset_x"`, `"offset_y"` `(B, G, G, K)` (or channels-first) on the input
+    less `border` pixels each side. Points outside the grid count in the nearest border cell
+    (their offsets then leave [0, 1]).
+    """
+
+    def flat(t):
+        t = ops.cast(t, "float32")
+        if data_format == "channels_last":
+            t = ops.transpose(t, (0, 3, 1, 2))
+        return ops.reshape(t, (ops.shape(t)[0], ops.shape(t)[1], -1))  # (B, K, G*G)
+
+    heat = y_pred["heatmap"]
+    g = heat.shape[1] if data_format == "channels_last" else heat.shape[2]
+    stride = (scale - 2.0 * border) / g
+    grid = (ops.cast(y_true["landmarks"], "float32") * scale - border) / stride  # (B, K, 2) in cells
+    cell = ops.clip(ops.floor(grid), 0.0, g - 1.0)
+    offset = grid - cell
+    idx = ops.cast(cell[..., 1] * g + cell[..., 0], "int32")  # (B, K)
+    onehot = ops.one_hot(idx, g * g)
+    logits = flat(heat)
+    ce = -ops.sum(onehot * ops.log_softmax(logits, axis=-1), axis=-1)  # (B, K)
+    ox = ops.sum(onehot * flat(y_pred["offset_x"]), axis=-1)
+    oy = ops.sum(onehot * flat(y_pred["offset_y"]), axis=-1)
+    l1 = ops.abs(ox - offset[..., 0]) + ops.abs(oy - offset[..., 1])
+    return ops.mean(ce + offset_weight * l1, axis=-1)
+
+
+def regressor_loss(y_true, y_pred, landmark_loss="l2", stage_weight=0.5, visibility_weight=0.1, plus_one=True, scale=112.0,
+                   heatmap=None):
     """The loss of any registered regressor, composed from what its outputs hold, so a recipe
     swaps regressors without touching its loss:
 
@@ -77,8 +111,14 @@ def regressor_loss(y_true, y_pred, landmark_loss="l2", stage_weight=0.5, visibil
       `y_true["weight"]` when given;
     - "pose" (PFLD): times the angle weight `1 + sum(1 - cos)` (`pfld_loss`), plus the angle term;
     - "stage_*" (DRN): plus `stage_weight` x each intermediate stage's loss (`cascade_loss`);
-    - "visibility": plus `visibility_weight` x its cross-entropy against `y_true["visibility"]`.
+    - "visibility": plus `visibility_weight` x its cross-entropy against `y_true["visibility"]`;
+    - "heatmap" (PIPNet): `heatmap_loss` (keyword arguments `heatmap`: border, offset_weight,
+      data_format) replaces the coordinate loss, times the attribute weight.
     """
+    if "heatmap" in y_pred:
+        per = heatmap_loss(y_true, y_pred, scale=scale, **(heatmap or {}))
+        w = ops.cast(y_true["weight"], "float32") if "weight" in y_true else ops.ones_like(per)
+        return ops.mean(w * per)
     per_fn = per_sample_l2 if landmark_loss == "l2" else (lambda a, b: per_sample_wing(a, b, scale=scale))
     if landmark_loss not in ("l2", "wing"):
         raise ValueError(f"`landmark_loss` must be 'l2' or 'wing'. Received: {landmark_loss!r}")

@@ -12,10 +12,13 @@ from zoo.data.transforms import CropTransform, box_from_points
 from zoo.pipeline.components import component_coverage, component_masks
 
 CALIBRATION_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "landmarker_calibration.json")
-OCCLUSION_MODES = ("residual", "visibility", "oracle", "all", "none")
+OCCLUSION_MODES = ("residual", "confidence", "visibility", "oracle", "all", "none")
 # Without a calibration for the restorer in use: the residual (mean |restored - input| in [0, 1]
 # inside a component) above which a component counts as occluded.
 DEFAULT_RESIDUAL = {"threshold": 0.16, "scale": 0.03}
+# Without a calibration for the regressor in use: one minus the mean heatmap confidence of a
+# component's points above which it counts as occluded.
+DEFAULT_CONFIDENCE = {"threshold": 0.75, "scale": 0.05}
 # Detector box -> the regressor's framing when no calibration is recorded: a square of this many
 # detector-box widths, centred on the box.
 DEFAULT_BOX_FRAMING = {"side": 2.0, "dx": 0.0, "dy": 0.0}
@@ -43,6 +46,9 @@ class Landmarker:
     3. split the shape into the 7 components and score each for occlusion (`occlusion`):
        - `"residual"`: restore each component alone and measure how much the restorer changes it
          (an occluder is far from any face the restorer would paint; calibrated per restorer);
+       - `"confidence"`: one minus the mean heatmap confidence of its points (regressors with a
+         `confidence` output, e.g. PIPNet; calibrated per regressor: an occluded point has no
+         clear peak);
        - `"visibility"`: one minus the mean visibility of its points (regressors with a
          `visibility` output);
        - `"oracle"`: the share of the component covered by given `masks` (an upper bound);
@@ -88,6 +94,9 @@ class Landmarker:
         self.restorer = None if restorer in (None, "none") else load(restorer, task="restorer")
         if self.restorer is None and occlusion in ("residual",) and iterations > 0:
             raise ValueError("occlusion='residual' needs a restorer (it measures how much the restorer changes each component)")
+        if occlusion == "confidence" and not self.regressor.has_confidence:
+            raise ValueError(f"occlusion='confidence' needs a regressor with a 'confidence' output (a heatmap head); "
+                             f"{self.regressor.name!r} has none")
         if occlusion == "visibility" and not self.regressor.has_visibility:
             raise ValueError(f"occlusion='visibility' needs a regressor with a 'visibility' output; {self.regressor.name!r} has none")
         self.occlusion = occlusion
@@ -105,6 +114,7 @@ class Landmarker:
         self.residual = rcal.get("components", {})
         # the hole's margin (x face size) when measuring the residual: the calibrated one by default
         self.residual_hole = float(residual_hole if residual_hole is not None else rcal.get("hole", 0.06))
+        self.confidence_cal = cal.get("regressors", {}).get(getattr(self.regressor, "name", ""), {}).get("components", {})
 
     # --- framing ---------------------------------------------------------------------------
     # A face's frame is `(box (x, y, w, h), margin)`: the square `CropTransform.from_box(box, size,
@@ -159,6 +169,8 @@ class Landmarker:
         n = len(crops)
         if self.occlusion == "residual":
             return self.residual_scores(crops, shapes)[0]
+        if self.occlusion == "confidence":
+            return self.confidence_scores(extras)[0]
         if self.occlusion == "visibility":
             from zoo.data.shape68 import COMPONENTS
 
@@ -172,6 +184,19 @@ class Landmarker:
                     out[i] = [cov[c] for c in COMPONENT_NAMES]
             return out
         return np.full((n, len(COMPONENT_NAMES)), 1.0 if self.occlusion == "all" else 0.0)
+
+    def confidence_scores(self, extras):
+        """`(N, 7)` occlusion scores in [0, 1] from the regressor's per-point heatmap confidence,
+        and the raw values (one minus the component's mean confidence)."""
+        from zoo.data.shape68 import COMPONENTS
+
+        conf = np.stack([np.asarray(e["confidence"], np.float64) for e in extras])
+        raw = np.stack([1.0 - conf[:, list(COMPONENTS[c])].mean(1) for c in COMPONENT_NAMES], 1)
+        scores = np.zeros_like(raw)
+        for j, name in enumerate(COMPONENT_NAMES):
+            cal = self.confidence_cal.get(name, DEFAULT_CONFIDENCE)
+            scores[:, j] = _sigmoid((raw[:, j] - cal["threshold"]) / cal["scale"])
+        return scores, raw
 
     # --- the cascade -------------------------------------------------------------------------
     def _regress(self, sources, frames, work=None):

@@ -48,6 +48,11 @@ class LandmarkRegressor(Task):
         self.n_points = int(shape[1])
 
     @property
+    def has_confidence(self):
+        """Whether the model gives a per-point `confidence` (heatmap heads)."""
+        return isinstance(self.model.output, dict) and "confidence" in self.model.output
+
+    @property
     def has_visibility(self):
         return isinstance(self.model.output, dict) and "visibility" in self.model.output
 

@@ -52,11 +52,32 @@ def split_train_val(samples, val_fraction, seed=0):
 
 
 def load_samples(data_cfg):
+    """`(train, val)` samples of a recipe's `data`: one folder (`root` or `path` +
+    `train_patterns`), plus any `extra_sources` `[{"root"|"path", "patterns", "weight",
+    "validate"}]` (e.g. a larger, noisier set at a lower loss weight). Validation faces come from
+    the main folder only, unless a source sets `"validate": true`."""
     folder = data_cfg.get("path") or dataset_path(data_cfg.get("root", "300w"))
     samples = []
     for pattern in data_cfg["train_patterns"]:
         samples += load_landmark_folder(folder, pattern)
-    return split_train_val(samples, data_cfg.get("val_fraction", 0.08), data_cfg.get("split_seed", 0))
+    split = lambda ss: split_train_val(ss, data_cfg.get("val_fraction", 0.08), data_cfg.get("split_seed", 0))  # noqa: E731
+    train, val = split(samples)
+    for src in data_cfg.get("extra_sources", ()):
+        f = src.get("path") or dataset_path(src["root"])
+        extra = []
+        for pattern in src.get("patterns", ["*"]):
+            extra += load_landmark_folder(f, pattern)
+        weight = float(src.get("weight", 1.0))
+        if not weight > 0:
+            raise ValueError(f"an extra source's `weight` must be > 0. Received: {src!r}")
+        for smp in extra:
+            smp.weight = weight
+        if src.get("validate"):
+            t, v = split(extra)
+            train, val = train + t, val + v
+        else:
+            train = train + extra
+    return train, val
 
 
 def build_regressor(config):
@@ -144,9 +165,18 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
     if config.get("init_preset") and not resume:
         fresh = init_from_preset(regressor, config["init_preset"])
         print(f"initialised from preset {config['init_preset']!r}; new layers: {', '.join(fresh) or 'none'}", flush=True)
+    elif config.get("init_backbone") == "imagenet" and not resume:
+        path = regressor.load_imagenet_backbone()
+        print(f"backbone initialised from torchvision's ImageNet MobileNetV2 ({path})", flush=True)
+    elif config.get("init_backbone"):
+        raise ValueError(f"`init_backbone` must be 'imagenet'. Received: {config['init_backbone']!r}")
     loss_cfg = dict(config.get("loss", {}))
     loss_cfg.pop("name", None)
     loss_cfg.setdefault("scale", float(config["input_size"]))
+    rcfg = regressor.get_config()
+    if "border" in rcfg and "head_stride" in rcfg:  # a heatmap head: where its grid lies in the input
+        loss_cfg.setdefault("heatmap", {})
+        loss_cfg["heatmap"] = {"border": float(rcfg["border"]), "data_format": rcfg["data_format"], **loss_cfg["heatmap"]}
     model = LossModel(regressor, lambda y, p: regressor_loss(y, p, **loss_cfg))
     optimizer = make_optimizer(config, len(train_ds))
     model.compile(optimizer=optimizer)

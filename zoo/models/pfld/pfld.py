@@ -24,6 +24,9 @@ class PFLD(ZooModel):
         input_size: crop side S.
         n_points: landmarks (68).
         visibility: add the per-landmark visibility head (beyond the paper).
+        border: pixels cut from each side of the input first: the network reads the central
+            `input_size - 2 border` pixels (a tighter framing of the same face crop, at a
+            higher resolution); the landmarks stay normalised to the whole input.
         data_format: "channels_last" / "channels_first" (default: keras config).
 
     Example:
@@ -35,14 +38,18 @@ class PFLD(ZooModel):
         Guo et al. "PFLD: A Practical Facial Landmark Detector", arXiv:1902.10859, 2019.
     """
 
-    def __init__(self, width=1.0, input_size=112, n_points=68, visibility=False, data_format=None, **kwargs):
+    def __init__(self, width=1.0, input_size=112, n_points=68, visibility=False, border=0, data_format=None, **kwargs):
         if not (0 < float(width) <= 4):
             raise ValueError(f"`width` must be in (0, 4]. Received: width={width!r}")
         image, df = regressor_input(input_size, data_format)
-        if input_size % 16:
-            raise ValueError(f"PFLD's `input_size` must be a multiple of 16. Received: input_size={input_size!r}")
+        border = int(border)
+        inner = input_size - 2 * border
+        if border < 0 or inner < 32 or inner % 16:
+            raise ValueError(f"PFLD's `input_size - 2 * border` must be a multiple of 16 (>= 32). "
+                             f"Received: input_size={input_size!r}, border={border!r}")
         c = lambda n: _channels(n, float(width))  # noqa: E731
-        x = keras.layers.Rescaling(2.0, offset=-1.0, name="to_pm1")(image)
+        x = keras.layers.Cropping2D(border, data_format=df, name="frame")(image) if border else image
+        x = keras.layers.Rescaling(2.0, offset=-1.0, name="to_pm1")(x)
         x = conv_bn_relu(x, c(64), 3, 2, df, "conv1")
         x = conv_bn_relu(x, c(64), 3, 1, df, "conv2_dw", depthwise=True)
         x = InvertedResidual(c(64), 2, 2, data_format=df, name="block3_1")(x)
@@ -55,7 +62,7 @@ class PFLD(ZooModel):
         s1 = InvertedResidual(c(16), 2, 1, data_format=df, name="block6")(x)
         s2 = conv_bn_relu(s1, c(32), 3, 2, df, "conv7")
         # S3: a conv over the whole 1/16 map (7x7 at 112 px), as the paper's 7x7 valid conv.
-        s3 = keras.layers.Conv2D(c(128), input_size // 16, padding="valid", data_format=df, name="conv8")(s2)
+        s3 = keras.layers.Conv2D(c(128), inner // 16, padding="valid", data_format=df, name="conv8")(s2)
         s3 = keras.layers.ReLU(name="conv8_relu")(s3)
         pool = lambda t, n: keras.layers.GlobalAveragePooling2D(data_format=df, name=n)(t)  # noqa: E731
         features = keras.layers.Concatenate(name="multi_scale")([pool(s1, "pool_s1"), pool(s2, "pool_s2"), pool(s3, "pool_s3")])
@@ -71,7 +78,8 @@ class PFLD(ZooModel):
         if visibility:
             outputs["visibility"] = keras.layers.Dense(n_points, activation="sigmoid", name="visibility")(features)
         super().__init__(inputs=image, outputs=outputs, **kwargs)
-        self._set_config(width=float(width), input_size=input_size, n_points=n_points, visibility=bool(visibility), data_format=df)
+        self._set_config(width=float(width), input_size=input_size, n_points=n_points, visibility=bool(visibility), border=border,
+                         data_format=df)
 
     @property
     def input_size(self):
