@@ -65,18 +65,19 @@ def test_no_restoration_when_nothing_is_occluded(helen_test):
         np.testing.assert_allclose(r[0]["landmarks"], a, atol=1e-3)
 
 
-def test_heatmap_confidence_finds_the_masked_mouth(demo, helen_test):
-    """PIPNet's per-point confidence drops where the demo's drawn mask hides the mouth and stays
-    high on the visible eyes; on clean faces few components are flagged."""
+def test_heatmap_confidence_scores_and_the_auto_mode(demo, helen_test):
+    """`occlusion="auto"` picks PIPNet's heatmap confidence; scores are in [0, 1] per component,
+    calibrated so that clean faces rarely have a component flagged."""
     image, _ = demo
-    lm = Landmarker(detector="blazeface_short", regressor="pipnet_mnv2_300w", restorer="gania_128", occlusion="confidence")
+    lm = Landmarker(detector="blazeface_short", regressor="pipnet_mnv2_300w", restorer="gania_128")
+    assert lm.occlusion == "confidence"
     (faces,) = lm([image])
-    f = faces[0]
-    assert f["occlusion"]["mouth"] > max(f["occlusion"]["right_eye"], f["occlusion"]["left_eye"]) + 0.3
-    assert f["occluded"]["mouth"] and not f["occluded"]["right_eye"] and not f["occluded"]["left_eye"]
+    scores = np.array(list(faces[0]["occlusion"].values()))
+    assert scores.shape == (7,) and (scores >= 0).all() and (scores <= 1).all()
+    assert Landmarker(regressor="drn_300w", restorer="gania_128").occlusion == "residual"
     clean = Landmarker(detector=None, regressor="pipnet_mnv2_300w", restorer="gania_128", occlusion="confidence", iterations=0)
     flagged = [sum(r[0]["occluded"].values()) for r in clean([s.load_image() for s in helen_test[:12]])]
-    assert sum(flagged) <= 12  # at most one false alarm per face on average (7 components each)
+    assert sum(flagged) <= 6, flagged  # calibrated at 3 % false alarms per component (12 x 7 components here)
 
 
 def test_bad_arguments():

@@ -15,7 +15,7 @@ def add_parser(sub):
     p.add_argument("--restorer", default="none", help="restorer preset / .keras / run folder: evaluate the restore-and-regress "
                    "cascade (default none: the regressor alone)")
     p.add_argument("--detector", default="none", help="detector preset: find the face first (default none: the crop is the face)")
-    p.add_argument("--occlusion", default="residual", choices=list(OCCLUSION_MODES),
+    p.add_argument("--occlusion", default="auto", choices=list(OCCLUSION_MODES),
                    help="cascade: how occluded components are found (oracle: DIR/masks/<stem>.png)")
     p.add_argument("--iterations", type=int, default=1, help="cascade: restore-and-regress rounds")
     p.set_defaults(func=run)

@@ -9,17 +9,17 @@ PREDICT_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
 
 
 def add_parser(sub):
-    from zoo.pipeline.landmarker import OCCLUSION_MODES
+    from zoo.pipeline.landmarker import DEFAULT_REGRESSOR, OCCLUSION_MODES
 
     p = sub.add_parser("predict", help="68-point landmarks of every face in images (detect, restore occlusions, regress)")
     p.add_argument("inputs", nargs="*", metavar="IMAGE_OR_DIR", help="image files and/or folders of images")
     p.add_argument("--out", required=True, help="output folder: <stem>.json and <stem>.png per image")
     p.add_argument("--demo", action="store_true", help="run on the shipped demo photo (a public-domain face with a drawn mask)")
-    p.add_argument("--regressor", default="drn_300w", help="regressor preset, .keras file (default: drn_300w)")
+    p.add_argument("--regressor", default=DEFAULT_REGRESSOR, help=f"regressor preset, .keras file (default: {DEFAULT_REGRESSOR})")
     p.add_argument("--restorer", default="gania_128", help="restorer preset, .keras, run folder, or 'none' (default: gania_128)")
     p.add_argument("--detector", default="blazeface_short", help="detector preset, or 'none': the whole image is the face")
-    p.add_argument("--occlusion", default="residual", choices=[m for m in OCCLUSION_MODES if m != "oracle"],
-                   help="how occluded components are found (default: residual)")
+    p.add_argument("--occlusion", default="auto", choices=[m for m in OCCLUSION_MODES if m != "oracle"],
+                   help="how occluded components are found (default auto: the regressor's heatmap confidence where it has one, else the restoration residual)")
     p.add_argument("--iterations", type=int, default=1, help="restore-and-regress rounds (0: the regressor alone)")
     p.add_argument("--threshold", type=float, default=0.5, help="occlusion score above which a component is restored")
     p.add_argument("--flip", action="store_true", help="test-time flip averaging")

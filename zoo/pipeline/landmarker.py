@@ -12,7 +12,8 @@ from zoo.data.transforms import CropTransform, box_from_points
 from zoo.pipeline.components import component_coverage, component_masks
 
 CALIBRATION_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "landmarker_calibration.json")
-OCCLUSION_MODES = ("residual", "confidence", "visibility", "oracle", "all", "none")
+OCCLUSION_MODES = ("auto", "residual", "confidence", "visibility", "oracle", "all", "none")
+DEFAULT_REGRESSOR = "pipnet_mnv2_300w"
 # Without a calibration for the restorer in use: the residual (mean |restored - input| in [0, 1]
 # inside a component) above which a component counts as occluded.
 DEFAULT_RESIDUAL = {"threshold": 0.16, "scale": 0.03}
@@ -43,7 +44,8 @@ class Landmarker:
 
     1. find faces (`detector`), crop each as the regressor was trained to see faces;
     2. regress a shape S0, re-crop around it with the regressor's framing, regress again;
-    3. split the shape into the 7 components and score each for occlusion (`occlusion`):
+    3. split the shape into the 7 components and score each for occlusion (`occlusion`;
+       `"auto"`: `"confidence"` for a regressor with a confidence output, else `"residual"`):
        - `"residual"`: restore each component alone and measure how much the restorer changes it
          (an occluder is far from any face the restorer would paint; calibrated per restorer);
        - `"confidence"`: one minus the mean heatmap confidence of its points (regressors with a
@@ -80,7 +82,7 @@ class Landmarker:
     >>> faces[0]["landmarks"], faces[0]["occlusion"]
     """
 
-    def __init__(self, detector="blazeface_short", regressor="drn_300w", restorer="gania_128", occlusion="residual",
+    def __init__(self, detector="blazeface_short", regressor=DEFAULT_REGRESSOR, restorer="gania_128", occlusion="auto",
                  iterations=1, threshold=0.5, work_size=256, recrop=None, flip=False, blend=True, calibration=None,
                  ensemble_first=True, residual_hole=None):
         from zoo.tasks import load
@@ -92,6 +94,8 @@ class Landmarker:
         self.detector = None if detector in (None, "none") else load(detector, task="detector")
         self.regressor = load(regressor, task="regressor")
         self.restorer = None if restorer in (None, "none") else load(restorer, task="restorer")
+        if occlusion == "auto":  # the regressor's own confidence where it has one, else the residual
+            occlusion = "confidence" if self.regressor.has_confidence else ("residual" if self.restorer is not None else "none")
         if self.restorer is None and occlusion in ("residual",) and iterations > 0:
             raise ValueError("occlusion='residual' needs a restorer (it measures how much the restorer changes each component)")
         if occlusion == "confidence" and not self.regressor.has_confidence:
