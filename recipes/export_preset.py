@@ -159,6 +159,33 @@ def _regressor_data(config):
     }
 
 
+def _lineage(config, state):
+    """This run's optimizer steps and, when it continued a preset, the parent's record summary and
+    the total steps of the whole chain (so CPU time adds up run after run)."""
+    import math
+
+    from zoo.presets import list_presets, preset_record
+    from zoo.training.supervised import load_samples
+
+    def run_steps(cfg, epochs):
+        return math.ceil(len(load_samples(cfg["data"])[0]) / cfg["batch_size"]) * epochs
+
+    steps = run_steps(config, state["epoch"] + 1)
+    out = {"steps": steps, "total_steps": steps}
+    parent = config.get("init_preset")
+    if parent and parent in list_presets():
+        rec = preset_record(parent)
+        t = rec.get("training", {})
+        parent_total = t.get("total_steps") or t.get("steps")
+        if parent_total is None and rec.get("recipe_config") and t.get("epochs"):
+            parent_total = run_steps(rec["recipe_config"], t["epochs"])
+        out["parent_record"] = {"recipe": rec.get("recipe"), "epochs": t.get("epochs"), "total_steps": parent_total,
+                                "initialised_from": t.get("initialised_from"), "exported": t.get("exported"),
+                                "helen_test_clean_nme": rec.get("metrics", {}).get("helen_test_clean", {}).get("nme")}
+        out["total_steps"] = steps + (parent_total or 0)
+    return out
+
+
 def _initialised_from(config):
     """Where a run's weights started: a parent preset, torchvision's ImageNet backbone (package,
     file, sha256), or random."""
@@ -181,6 +208,7 @@ def export(run_dir, name, description=None):
     model_name = config["regressor"]
     model_cfg = {"input_size": config["input_size"], **config.get("regressor_kwargs", {})}
     model = registry.create_model(model_name, **model_cfg)
+    lineage = _lineage(config, state)  # read before the export may overwrite the parent preset
     weights = os.path.join(run_dir, "best.weights.h5")
     load_weights_strict(model, weights)
     record = _ship(model, weights, name, "regressor", model_name, model_cfg, config,
@@ -193,6 +221,7 @@ def export(run_dir, name, description=None):
             "best_val_nme": state["best"],
             "parent": config.get("init_preset"),
             "initialised_from": _initialised_from(config),
+            **lineage,
             "seconds": round(state["train_seconds"], 1) if state.get("train_seconds") else None,
             "backend": config.get("backend"),
             "where": _where(),
