@@ -5,8 +5,14 @@ occlusion of seed 0 (`python -m zoo data occlude`); every restorer fills the mas
 own resolution and the result is resized back (`zoo.pipeline.restore_images`). PSNR, SSIM and
 L1 are measured inside the mask, against the clean face (and PSNR over the thirds of the set by
 mask area). Rows: the occluded input, each restorer, and each restorer + Poisson blending.
+Beside them, what matters downstream and what the eye sees:
+- `nme_%`: the landmark NME of one fixed regressor (`--regressor`, default `drn_300w`) on the
+  row's faces (the occluded input row is the regressor on unrestored faces);
+- `banding`: the energy of row-to-row differences inside the hole relative to the clean face's
+  there (1 = as much vertical change as the real face; horizontal stripes raise it, a flat fill
+  lowers it).
 
-    python benchmarks/inpainting.py --restorers autoencoder_128,gania_128 [--grid out.png]
+    python benchmarks/inpainting.py --restorers autoencoder_128,gania_128 [--grid out.png] [--regressor drn_300w]
 
 A restorer is a preset name, a `.keras` file or a restorer run folder. Prints a table, writes
 benchmarks/results/inpainting.json and, with --grid, a PNG grid (original / occluded / each
@@ -23,14 +29,19 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 from benchmarks._common import machine, print_table, write_json  # noqa: E402
 
 
-def row(method, clean, outputs, masks):
-    """Masked PSNR / SSIM / L1 over the set, and PSNR over the thirds of the set by mask area."""
+def row(method, clean, outputs, masks, regressor=None, points=None):
+    """Masked PSNR / SSIM / L1 over the set, PSNR over the thirds of the set by mask area, the
+    banding ratio and (with a regressor) the landmark NME on the outputs."""
     import numpy as np
 
-    from zoo.metrics import psnr
+    from zoo.metrics import banding, nme, psnr
     from zoo.pipeline import inpainting_metrics
 
     out = {"method": method, **inpainting_metrics(clean, outputs, masks)}
+    out["banding"] = float(np.nanmean([banding(c, o, m) for c, o, m in zip(clean, outputs, masks)]))
+    if regressor is not None:
+        pred = regressor.predict_images([np.asarray(o) for o in outputs])
+        out["nme_%"] = 100.0 * float(nme(pred, np.stack(points)).mean())
     area = np.array([m.mean() for m in masks])
     p = np.array([psnr(c, o, mask=m) for c, o, m in zip(clean, outputs, masks)])
     for name, idx in zip(("small", "medium", "large"), np.array_split(np.argsort(area, kind="stable"), 3)):
@@ -44,6 +55,7 @@ def main():
     p.add_argument("--limit", type=int)
     p.add_argument("--grid", help="write a PNG grid of 6 faces: original / occluded / each restorer / the last + blend")
     p.add_argument("--out", default="inpainting.json", help="results file name under benchmarks/results/")
+    p.add_argument("--regressor", default="drn_300w", help="the fixed regressor whose NME is measured on every row ('none': skip)")
     args = p.parse_args()
 
     from recipes.export_preset import inpainting_test_set
@@ -53,7 +65,15 @@ def main():
     from zoo.pipeline import restore_images
 
     clean, inputs, masks = (list(v) for v in zip(*inpainting_test_set(args.limit)))
-    rows = [row("occluded input", clean, inputs, masks)]
+    reg, points = None, None
+    if args.regressor != "none":
+        from recipes.export_preset import synthetic_helen_test
+        from zoo.data import load_landmark_folder
+        from zoo.tasks import load
+
+        reg = load(args.regressor, task="regressor")
+        points = [s.points for s in load_landmark_folder(synthetic_helen_test(0))[: args.limit]]
+    rows = [row("occluded input", clean, inputs, masks, reg, points)]
     shown = list(range(0, len(clean), max(1, len(clean) // 6)))[:6]
     columns = [[clean[i] for i in shown], [inputs[i] for i in shown]]
     grid_names = ["original", "occluded"]
@@ -62,15 +82,16 @@ def main():
         label = os.path.basename(os.path.normpath(name))
         plain = restore_images(model, inputs, masks, blend=False)
         blended = restore_images(model, inputs, masks, blend=True)
-        rows += [row(label, clean, plain, masks), row(f"{label} + Poisson blend", clean, blended, masks)]
+        rows += [row(label, clean, plain, masks, reg, points), row(f"{label} + Poisson blend", clean, blended, masks, reg, points)]
         columns.append([plain[i] for i in shown])
         grid_names.append(label)
     columns.append([blended[i] for i in shown])  # the last restorer + Poisson blending
     grid_names.append(f"{label} + Poisson blend")
-    print_table(rows, ["method", "n", "psnr_mask_db", "ssim_mask", "l1_mask", "psnr_small_masks", "psnr_medium_masks",
-                       "psnr_large_masks"])
+    print_table(rows, ["method", "n", "psnr_mask_db", "ssim_mask", "l1_mask", "banding", "nme_%", "psnr_small_masks",
+                       "psnr_medium_masks", "psnr_large_masks"])
     path = write_json(args.out, {"benchmark": "inpainting", "machine": machine(), "backend": os.environ["KERAS_BACKEND"],
                                  "test_set": "HELEN test, 230 faces, synthetic occlusion seed 0 (SYNTHETIC)",
+                                 "regressor": args.regressor,
                                  "grid_columns": grid_names if args.grid else None,
                                  "rows": rows})
     print(f"wrote {path}")

@@ -52,3 +52,20 @@ def test_ssim_against_scipy_reference(face):
     assert ssim(face, noisy) < ssim(face, np.clip(face + rng.normal(0, 5, face.shape), 0, 255))
     batch = ssim(np.stack([face, face]), np.stack([noisy, face]))
     assert batch == pytest.approx((ssim(face, noisy) + 1) / 2)
+
+
+def test_banding_sees_horizontal_stripes():
+    from zoo.metrics import banding
+
+    rng = np.random.default_rng(0)
+    face = rng.uniform(60, 200, (64, 64, 3))
+    mask = np.zeros((64, 64), bool)
+    mask[16:48, 8:56] = True
+    flat, striped = face.copy(), face.copy()
+    flat[mask] = 128.0
+    stripes = np.repeat(np.where(np.arange(64) % 2, 40.0, 220.0)[:, None], 64, 1)
+    striped[mask] = stripes[mask][:, None]
+    assert banding(face, face, mask) == pytest.approx(1.0)
+    assert banding(face, flat, mask) < 0.01
+    assert banding(face, striped, mask) > 5.0
+    assert np.isnan(banding(face, face, np.zeros((64, 64), bool)))

@@ -1,6 +1,6 @@
 """Metrics: landmark NME / failure rate / AUC / CED and inpainting PSNR / SSIM / L1."""
 
-from zoo.metrics.image import l1, psnr, ssim, ssim_map
+from zoo.metrics.image import banding, l1, psnr, ssim, ssim_map
 from zoo.metrics.landmarks import auc, ced_curve, failure_rate, nme, normalizer, plot_ced, summarize
 from zoo.metrics.nme_metric import NMEMetric
 from zoo.registry import register
@@ -12,4 +12,4 @@ register("metric", "NMEMetric", "Keras metric: mean inter-ocular NME during fit"
 register("metric", "psnr", "PSNR in dB, whole image or inside the mask", psnr)
 register("metric", "ssim", "SSIM (Gaussian 11x11, sigma 1.5), whole image or inside the mask", ssim)
 
-__all__ = ["NMEMetric", "auc", "ced_curve", "failure_rate", "l1", "nme", "normalizer", "plot_ced", "psnr", "ssim", "ssim_map", "summarize"]
+__all__ = ["NMEMetric", "auc", "banding", "ced_curve", "failure_rate", "l1", "nme", "normalizer", "plot_ced", "psnr", "ssim", "ssim_map", "summarize"]

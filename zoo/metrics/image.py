@@ -74,3 +74,28 @@ def ssim(a, b, data_range=255.0, mask=None):
     smap = ssim_map(a, b, data_range)
     m = _mask(mask, a.shape if a.ndim == 3 else a.shape + (1,))
     return float(smap.mean() if m is None else smap[m].mean())
+
+
+def banding(reference, output, mask):
+    """Horizontal banding of a fill: the mean squared row-to-row difference (grey levels) of
+    `output` inside `mask`, over the same for `reference` (the clean face). 1 = as much vertical
+    change as the real face; horizontal stripes raise it, a flat fill lowers it; NaN when the mask
+    has no two vertically adjacent pixels.
+
+    Example:
+    >>> face = np.random.default_rng(0).uniform(0, 255, (64, 64, 3))
+    >>> m = np.zeros((64, 64), bool); m[16:48, 16:48] = True
+    >>> round(banding(face, face, m), 3)
+    1.0
+    """
+    m = np.asarray(mask, bool)
+    inside = m[1:] & m[:-1]
+    if not inside.any():
+        return float("nan")
+
+    def energy(img):
+        g = np.asarray(img, np.float64)
+        g = g.mean(-1) if g.ndim == 3 else g
+        return float(np.square(g[1:] - g[:-1])[inside].mean())
+
+    return energy(output) / max(energy(reference), 1e-6)
