@@ -197,7 +197,12 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
     if initial_epoch < config["epochs"]:
         model.fit(train_ds, validation_data=val_ds, epochs=config["epochs"], initial_epoch=initial_epoch,
                   callbacks=[ckpt], verbose=verbose)
-    ckpt.state["train_seconds"] = ckpt.state.get("train_seconds", 0.0) + time.time() - t0
+    if initial_epoch < config["epochs"]:  # the wall time adds up over resumed runs, kept with the state
+        from zoo.training.checkpoint import atomic_write_json
+
+        ckpt.state["train_seconds"] = ckpt.state.get("train_seconds", 0.0) + time.time() - t0
+        if os.path.isfile(os.path.join(out_dir, "state.json")):
+            atomic_write_json(os.path.join(out_dir, "state.json"), ckpt.state)
     best = os.path.join(out_dir, "best.weights.h5")
     if os.path.isfile(best):
         regressor.load_weights(best)
