@@ -75,8 +75,12 @@ def markdown(acc, speed):
     for p in dict.fromkeys(r["preset"] for r in acc):
         rec = preset_record(p)
         t = rec.get("training", {})
-        trained = f"{t.get('epochs', '?')} epochs" + (f" from `{t['parent']}`" if t.get("parent") else "")
-        init = t.get("initialised_from")
+        parent = t.get("parent_record") or {}
+        if parent.get("epochs"):  # a run continued from a preset: the whole chain
+            trained = f"{parent['epochs']} + {t.get('epochs', '?')} epochs ({t.get('total_steps', '?'):,} steps)"
+        else:
+            trained = f"{t.get('epochs', '?')} epochs" + (f" from `{t['parent']}`" if t.get("parent") else "")
+        init = parent.get("initialised_from") or t.get("initialised_from")
         if isinstance(init, dict) and "backbone" in init:
             trained += ", ImageNet backbone"
         c, o = get(p, "helen_test_clean", False), get(p, "helen_test_synthetic_occlusion", False)
