@@ -14,14 +14,14 @@ def regressor_input(input_size, data_format):
     return image_input(input_size, 3, "image", data_format), data_format
 
 
-def conv_bn_relu(x, filters, kernel, strides, data_format, name, padding="same", depthwise=False):
+def conv_bn_relu(x, filters, kernel, strides, data_format, name, padding="same", depthwise=False, relu=True):
     ax = -1 if data_format == "channels_last" else 1
     if depthwise:
         x = keras.layers.DepthwiseConv2D(kernel, strides=strides, padding=padding, use_bias=False, data_format=data_format, name=name)(x)
     else:
         x = keras.layers.Conv2D(filters, kernel, strides=strides, padding=padding, use_bias=False, data_format=data_format, name=name)(x)
     x = keras.layers.BatchNormalization(axis=ax, name=f"{name}_bn")(x)
-    return keras.layers.ReLU(name=f"{name}_relu")(x)
+    return keras.layers.ReLU(name=f"{name}_relu")(x) if relu else x
 
 
 def landmark_output(features, n_points, name="landmarks"):

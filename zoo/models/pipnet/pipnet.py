@@ -3,7 +3,7 @@ from keras import ops
 
 from zoo.layers._utils import check_data_format
 from zoo.models._base import ZooModel
-from zoo.models._regressor import regressor_input
+from zoo.models._regressor import conv_bn_relu, regressor_input
 from zoo.models.mobilenet_v2 import IMAGENET_MEAN, IMAGENET_STD, mobilenet_v2_features
 
 
@@ -107,13 +107,6 @@ class HeatmapConfidence(keras.layers.Layer):
         return {**super().get_config(), "data_format": self.data_format}
 
 
-def _conv_bn_relu(x, filters, kernel, df, name, relu=True):
-    ax = -1 if df == "channels_last" else 1
-    x = keras.layers.Conv2D(filters, kernel, padding="same", use_bias=False, data_format=df, name=name)(x)
-    x = keras.layers.BatchNormalization(axis=ax, name=f"{name}_bn")(x)
-    return keras.layers.ReLU(name=f"{name}_relu")(x) if relu else x
-
-
 @keras.saving.register_keras_serializable(package="zoo")
 class PIPNet(ZooModel):
     """A heatmap + offset landmark regressor (PIPNet's head without neighbour regression) on a
@@ -161,12 +154,12 @@ class PIPNet(ZooModel):
         x = ChannelAffine([1.0 / s for s in IMAGENET_STD], [-m / s for m, s in zip(IMAGENET_MEAN, IMAGENET_STD)], data_format=df,
                           name="imagenet_norm")(x)
         feats = mobilenet_v2_features(x, 1.0, df, prefix="mnv2", last_block=17)
-        h = _conv_bn_relu(feats[32], head_channels, 1, df, "fpn_top")
+        h = conv_bn_relu(feats[32], head_channels, 1, 1, df, "fpn_top")
         for s in (16, 8) if head_stride == 8 else (16,):
             h = keras.layers.UpSampling2D(2, data_format=df, name=f"fpn_up{s}")(h)
-            lat = _conv_bn_relu(feats[s], head_channels, 1, df, f"fpn_lat{s}", relu=False)
+            lat = conv_bn_relu(feats[s], head_channels, 1, 1, df, f"fpn_lat{s}", relu=False)
             h = keras.layers.Add(name=f"fpn_add{s}")([h, lat])
-            h = _conv_bn_relu(h, head_channels, 3, df, f"fpn_smooth{s}")
+            h = conv_bn_relu(h, head_channels, 3, 1, df, f"fpn_smooth{s}")
         heat = keras.layers.Conv2D(n_points, 1, data_format=df, name="heatmap")(h)
         ox = keras.layers.Conv2D(n_points, 1, data_format=df, bias_initializer=keras.initializers.Constant(0.5), name="offset_x")(h)
         oy = keras.layers.Conv2D(n_points, 1, data_format=df, bias_initializer=keras.initializers.Constant(0.5), name="offset_y")(h)
