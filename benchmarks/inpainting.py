@@ -49,6 +49,18 @@ def row(method, clean, outputs, masks, regressor=None, points=None):
     return out
 
 
+def attention_gammas(model):
+    """`{layer: gamma}` of every self-attention layer of a restorer (0 at initialisation: how much
+    the training made it use the attention)."""
+    import keras
+
+    from zoo.layers import SelfAttention2D
+
+    inner = getattr(model, "model", model)
+    return {layer.name: float(keras.ops.convert_to_numpy(layer.gamma).reshape(-1)[0])
+            for layer in inner._flatten_layers() if isinstance(layer, SelfAttention2D)}
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--restorers", required=True, help="comma-separated preset names or .keras files")
@@ -83,6 +95,10 @@ def main():
         plain = restore_images(model, inputs, masks, blend=False)
         blended = restore_images(model, inputs, masks, blend=True)
         rows += [row(label, clean, plain, masks, reg, points), row(f"{label} + Poisson blend", clean, blended, masks, reg, points)]
+        gammas = attention_gammas(model)
+        if gammas:
+            rows[-2]["attention_gamma"] = gammas
+            print(f"{label}: attention gamma " + ", ".join(f"{k} {v:+.4f}" for k, v in gammas.items()), flush=True)
         columns.append([plain[i] for i in shown])
         grid_names.append(label)
     columns.append([blended[i] for i in shown])  # the last restorer + Poisson blending

@@ -50,6 +50,15 @@ ROWS = {
     "pipnet_det": ("BlazeFace + PIPNet-MNv2 alone", "pipnet_mnv2_300w", None, "none", "blazeface_short"),
     "gania_pipnet_conf_det": ("BlazeFace + GAN-IA + PIPNet-MNv2 (heatmap confidence)", "pipnet_mnv2_300w", "gania_128", "confidence",
                               "blazeface_short"),
+    # the occluder segmenter decides (occluder_seg_mnv2) and its map is the hole
+    "gania_drn_seg": ("GAN-IA + DRN (occluder segmenter)", "drn_300w", "gania_128", "segmentation", None),
+    "ae_drn_seg": ("AE + DRN (occluder segmenter)", "drn_300w", "autoencoder_128", "segmentation", None),
+    "nosa_drn_seg": ("GAN-IA (no SA) + DRN (occluder segmenter)", "drn_300w", "gania_128_no_attention", "segmentation", None),
+    "gania_pfld_seg": ("GAN-IA + PFLD 0.25x (occluder segmenter)", "pfld_0.25x_300w", "gania_128", "segmentation", None),
+    "gania_pipnet_seg": ("GAN-IA + PIPNet-MNv2 (occluder segmenter)", "pipnet_mnv2_300w", "gania_128", "segmentation", None),
+    "gania_drn_seg_det": ("BlazeFace + GAN-IA + DRN (occluder segmenter)", "drn_300w", "gania_128", "segmentation", "blazeface_short"),
+    "gania_pipnet_seg_det": ("BlazeFace + GAN-IA + PIPNet-MNv2 (occluder segmenter)", "pipnet_mnv2_300w", "gania_128", "segmentation",
+                             "blazeface_short"),
     "dlib_own": ("dlib 68-pt, own HOG detector (peer)", "dlib", None, None, "dlib"),
     "dlib_box": ("dlib 68-pt, same boxes as BlazeFace (peer)", "dlib", None, None, "blazeface_short"),
 }
@@ -193,8 +202,9 @@ def main(argv=None):
     for key in args.rows.split(","):
         if key not in ROWS:
             raise SystemExit(f"unknown row {key!r}; rows: {', '.join(ROWS)}")
-        _, regressor, restorer, _, _ = ROWS[key]
-        missing = [n for n in (regressor, restorer) if n not in (None, "dlib") and n not in list_presets()]
+        _, regressor, restorer, occlusion, _ = ROWS[key]
+        needed = (regressor, restorer, "occluder_seg_mnv2" if occlusion == "segmentation" else None)
+        missing = [n for n in needed if n not in (None, "dlib") and n not in list_presets()]
         if missing:
             print(f"skip {key}: no preset {', '.join(missing)} here", flush=True)
             continue

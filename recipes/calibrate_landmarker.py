@@ -7,7 +7,11 @@
    ones; the threshold keeps clean components below `--clean-fpr` false alarms, the scale is the
    spread of clean residuals. Separability (ROC AUC) is recorded beside each;
 3. per heatmap regressor (`--confidence-regressors`), per component: the same for one minus
-   the mean heatmap confidence of the component's points (`occlusion="confidence"`).
+   the mean heatmap confidence of the component's points (`occlusion="confidence"`);
+4. per occluder segmenter (`--segmenters`), per component: the same for the mean occluder
+   probability over the component's region (`occlusion="segmentation"`), on the faces the
+   segmenter's recipe held out (it trained on the others, occluded); the threshold sits midway
+   between the clean quantile and the occluded components' 10th percentile.
 
 Writes `zoo/pipeline/landmarker_calibration.json` (read by `Landmarker`).
 
@@ -102,6 +106,23 @@ def _thresholds(values, labels, clean_fpr):
     return out
 
 
+def _margin_thresholds(values, labels, clean_fpr):
+    """Like `_thresholds`, for a score that separates well (the occluder segmenter's coverage):
+    the threshold sits midway between the clean faces' (1 - clean_fpr) quantile and the occluded
+    components' 10th percentile, so unseen faces have room on both sides; the scale spreads the
+    sigmoid over that gap."""
+    out = _thresholds(values, labels, clean_fpr)
+    for j, c in enumerate(COMPONENT_NAMES):
+        pos = np.asarray([values[k, j] for k, lab in enumerate(labels) if lab is not None and lab[c] >= 0.35])
+        if not len(pos):
+            continue
+        lo, hi = out[c]["threshold"], float(np.quantile(pos, 0.10))
+        if hi > lo:
+            out[c].update(threshold=(lo + hi) / 2.0, scale=max((hi - lo) / 8.0, 1e-3), clean_quantile=lo, occluded_p10=hi,
+                          recall_at_threshold=float((pos > (lo + hi) / 2.0).mean()))
+    return out
+
+
 def calibrate_confidence(regressor, samples, clean_fpr, seed=0):
     """Per-component thresholds of a heatmap regressor's confidence (`occlusion="confidence"`)."""
     lm = Landmarker(detector=None, regressor=regressor, restorer=None, occlusion="confidence", iterations=0)
@@ -111,6 +132,26 @@ def calibrate_confidence(regressor, samples, clean_fpr, seed=0):
         extras.extend(lm.regressor.predict(crops[start : start + 32], return_outputs=True)[1])
     _, raw = lm.confidence_scores(extras)
     return _thresholds(raw, labels, clean_fpr)
+
+
+def held_out_faces(recipe):
+    """The validation faces of a recipe (the crc32 split it never trained on)."""
+    from zoo.training.recipe_files import get_recipe_config
+    from zoo.training.supervised import load_samples
+
+    return load_samples(get_recipe_config(recipe)["data"])[1]
+
+
+def calibrate_segmenter(segmenter, regressor, samples, clean_fpr, seed=0):
+    """Per-component thresholds of an occluder segmenter's component scores
+    (`occlusion="segmentation"`), on the regressor's shapes."""
+    lm = Landmarker(detector=None, regressor=regressor, restorer=None, occlusion="segmentation", segmenter=segmenter, iterations=0)
+    crops, labels = _clean_and_occluded_crops(lm, samples, seed)
+    shapes = []
+    for start in range(0, len(crops), 32):
+        shapes.extend(lm.regressor.predict(crops[start : start + 32]).astype(np.float64))
+    _, raw = lm.segmentation_scores(crops, shapes)
+    return _margin_thresholds(raw, labels, clean_fpr)
 
 
 def calibrate_restorer(restorer, regressor, samples, clean_fpr, hole=0.06, seed=0):
@@ -132,6 +173,8 @@ def main(argv=None):
     p.add_argument("--restorers", default="gania_128,autoencoder_128,gania_128_no_attention")
     p.add_argument("--hole", type=float, default=0.06, help="margin of the restored hole around each component (x face size)")
     p.add_argument("--confidence-regressors", default="", help="heatmap regressor presets to calibrate for occlusion='confidence'")
+    p.add_argument("--segmenters", default="", help="occluder segmenter presets to calibrate for occlusion='segmentation' "
+                   "(on the faces their recipe held out)")
     p.add_argument("--skip-detector", action="store_true", help="keep the recorded detector calibration")
     p.add_argument("--dry-run", action="store_true", help="print, write nothing")
     p.add_argument("--clean-fpr", type=float, default=0.03, help="share of clean components allowed above the threshold")
@@ -150,6 +193,16 @@ def main(argv=None):
     for name in filter(None, args.confidence_regressors.split(",")):
         comps = calibrate_confidence(name, samples, args.clean_fpr)
         cal.setdefault("regressors", {})[name] = {"faces": len(samples), "clean_fpr": args.clean_fpr, "components": comps}
+        print(name, {c: (round(v["auc"], 3), round(v["threshold"], 3), round(v["recall_at_threshold"] or 0, 2)) for c, v in comps.items()},
+              flush=True)
+    for name in filter(None, args.segmenters.split(",")):
+        from zoo.presets import preset_record
+
+        held = held_out_faces(preset_record(name)["recipe"])
+        comps = calibrate_segmenter(name, args.regressor, held, args.clean_fpr)
+        cal.setdefault("segmenters", {})[name] = {"regressor": args.regressor, "faces": len(held), "clean_fpr": args.clean_fpr,
+                                                  "faces_from": f"the validation split of recipe {preset_record(name)['recipe']!r}",
+                                                  "components": comps}
         print(name, {c: (round(v["auc"], 3), round(v["threshold"], 3), round(v["recall_at_threshold"] or 0, 2)) for c, v in comps.items()},
               flush=True)
     for name in filter(None, args.restorers.split(",")):

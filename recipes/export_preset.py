@@ -15,6 +15,7 @@ import shutil
 import time
 
 import keras
+import numpy as np
 
 from zoo.training.checkpoint import atomic_write_json, load_state
 from zoo import registry
@@ -118,14 +119,25 @@ def export_restorer(run_dir, config, name, description=None):
         raise ValueError(f"{run_dir}: run stopped at step {state['step']} of {planned}; finish it with --resume first")
     model_name = config["generator"]
     model = restorer_from_run(run_dir)
+    parent = None
+    if config.get("init_preset"):  # read before the export may overwrite the parent preset
+        from zoo.presets import list_presets, preset_record
+
+        if config["init_preset"] in list_presets():
+            rec = preset_record(config["init_preset"])
+            t = rec.get("training", {})
+            parent = {"preset": config["init_preset"], "recipe": rec.get("recipe"), "steps": t.get("steps"),
+                      "total_steps": t.get("total_steps") or t.get("steps"), "exported": t.get("exported"),
+                      "metrics": rec.get("metrics", {}).get("helen_test_synthetic_occlusion", {}).get("restored")}
     record = _ship(model, os.path.join(run_dir, "generator.weights.h5"), name, "restorer", model_name,
                    dict(config.get("generator_kwargs", {})), config,
                    description or f"{model_name} trained by recipe {config['name']} ({state['step']} steps, CPU)")
     seconds = state.get("seconds")
     record.update({
         "data": {
-            "train": "clean faces occluded on the fly at the 7 components: ZOO_DATA/aligned_faces_300w_256 (all), "
-                     "ZOO_DATA/300w_subset_afw_helen helen_trainset_*, ZOO_DATA/celebahq (all)"
+            "train": "clean faces occluded on the fly at the 7 components: "
+                     + ", ".join(f"ZOO_DATA/{os.path.relpath(dataset_path(n), os.path.dirname(os.path.dirname(dataset_path('300w'))))} {p}"
+                                 for n, p in config["data"].get("landmark_sets", []) + config["data"].get("face_sets", []))
                      + (f" - {config['faces']} faces" if "faces" in config else ""),
             "never_seen": "helen_testset_* (230 faces), the evaluation set",
         },
@@ -134,6 +146,11 @@ def export_restorer(run_dir, config, name, description=None):
             "batch_size": config["batch_size"],
             "phases": {"generator": sched["t_g"], "discriminator": sched.get("t_d", 0), "joint": sched.get("t_joint", 0)}
             if config.get("adversarial", True) else {"generator": sched["t_g"]},
+            "parent": config.get("init_preset"),
+            "initialised_from": {"preset": config["init_preset"], "note": "generator only; discriminators trained fresh"}
+            if config.get("init_preset") else "random",
+            "parent_record": parent,
+            "total_steps": state["step"] + ((parent or {}).get("total_steps") or 0),
             "backend": config.get("backend"),
             "where": _where(),
             "seconds": round(seconds, 1) if seconds else None,
@@ -199,11 +216,86 @@ def _initialised_from(config):
     return "random"
 
 
+def measure_occluder(model):
+    """An occluder segmenter on the synthetic-occluded HELEN test and the same faces clean, with
+    the true shapes: the map's IoU with the true mask, the components' ROC AUC (occluded = the
+    true mask covers over half the region) and the share of clean faces with a component over
+    the default decision threshold."""
+    from zoo.data.folders import scan_landmark_folder
+    from zoo.data.shape68 import COMPONENT_NAMES
+    from zoo.metrics import mask_iou, roc_auc
+    from zoo.pipeline.components import component_coverage
+    from zoo.pipeline.evaluate import read_mask
+    from zoo.pipeline.landmarker import DEFAULT_SEGMENTATION
+    from zoo.tasks import OccluderSegmenter
+
+    seg = OccluderSegmenter(model)
+    scores, labels, ious, clean_flag = [], [], [], []
+    for folder, pattern, occluded in ((synthetic_helen_test(0), "*", True), (dataset_path("300w"), "helen_testset_*", False)):
+        samples = scan_landmark_folder(folder, pattern).samples
+        images = [smp.load_image() for smp in samples]
+        maps = seg.predict(images)
+        comp = seg.component_scores(images, [smp.points for smp in samples], maps=maps)
+        for smp, im, mp, c in zip(samples, images, maps, comp):
+            m = read_mask(os.path.join(folder, "masks", f"{smp.name}.png"), im.shape) if occluded else np.zeros(im.shape[:2], np.uint8)
+            cov = component_coverage(smp.points, m)
+            scores.append(c)
+            labels.append([cov[k] > 0.5 for k in COMPONENT_NAMES])
+            if occluded:
+                ious.append(mask_iou(mp, m))
+            else:
+                clean_flag.append(bool((c > DEFAULT_SEGMENTATION["threshold"]).any()))
+    scores, labels = np.array(scores), np.array(labels)
+    per = {k: round(roc_auc(scores[:, j], labels[:, j]), 4) for j, k in enumerate(COMPONENT_NAMES)}
+    return {"helen_test_synthetic_occlusion": {
+        "description": "HELEN test (230 faces, never trained on), synthetic occlusion seed 0 - SYNTHETIC, and the same faces clean; true shapes",
+        "mask_iou": round(float(np.mean(ious)), 4),
+        "component_auc": round(float(np.mean(list(per.values()))), 4),
+        "per_component_auc": per,
+        "clean_faces_flagged": round(float(np.mean(clean_flag)), 4),
+    }}
+
+
+def export_occluder(run_dir, config, name, description=None):
+    state = load_state(run_dir)
+    model_name = config["model"]
+    model_cfg = {"input_size": config["input_size"], **config.get("model_kwargs", {})}
+    model = registry.create_model(model_name, **model_cfg)
+    weights = os.path.join(run_dir, "best.weights.h5")
+    load_weights_strict(model, weights)
+    steps = _lineage({**config, "init_preset": None}, state)["steps"]
+    record = _ship(model, weights, name, "occluder", model_name, model_cfg, config,
+                   description or f"{model_name} trained by recipe {config['name']}")
+    d = _regressor_data(config)
+    record.update({
+        "data": {**d, "train": d["train"] + "; synthetic occluders pasted on the fly (ZOO_DATA/occluders cut-outs, "
+                                            "ZOO_DATA/cofw_train_face_masks shapes filled with texture, procedural hands / bands / polygons)"},
+        "training": {
+            "epochs": state["epoch"] + 1,
+            "best_epoch": state["best_epoch"],
+            "best_val_loss": state["best"],
+            "initialised_from": _initialised_from(config),
+            "steps": steps,
+            "total_steps": steps,
+            "seconds": round(state["train_seconds"], 1) if state.get("train_seconds") else None,
+            "backend": config.get("backend"),
+            "where": _where(),
+            "exported": time.strftime("%Y-%m-%d"),
+            "history_tail": state["history"][-3:],
+        },
+        "metrics": measure_occluder(model),
+    })
+    atomic_write_json(os.path.join(PRESET_DIR, f"{name}.json"), record)
+    return record
+
+
 def export(run_dir, name, description=None):
     with open(os.path.join(run_dir, "config.json")) as f:
         config = json.load(f)
     if config.get("task") == "restorer":
         return export_restorer(run_dir, config, name, description)
+    if config.get("task") == "occluder":
+        return export_occluder(run_dir, config, name, description)
     state = load_state(run_dir)
     model_name = config["regressor"]
     model_cfg = {"input_size": config["input_size"], **config.get("regressor_kwargs", {})}
@@ -242,6 +334,9 @@ def main():
     args = p.parse_args()
     rec = export(args.run_dir, args.name, args.description)
     print(f"{rec['name']}: backend {keras.backend.backend()}")
+    if rec.get("task") == "occluder":
+        print(json.dumps(rec["metrics"], indent=1))
+        return
     if rec.get("task") == "restorer":
         for k, m in rec["metrics"]["helen_test_synthetic_occlusion"].items():
             if isinstance(m, dict):

@@ -28,6 +28,10 @@ def preset_outputs(folder):
             xd = np.stack([cv2.resize(f, (size, size), interpolation=cv2.INTER_LINEAR) for f in x]) * 2.0 - 1.0
             pred = model.predict(xd.astype(np.float32), verbose=0)
             out[name] = np.concatenate([np.asarray(pred["regressors"]), np.asarray(pred["classificators"])], -1)
+        elif task == "occluder":  # the occlusion probabilities on the faces at its input size
+            size = int(model.inputs[0].shape[1])
+            xr = np.load(os.path.join(folder, f"faces_{size}.npz"))["x"]
+            out[name] = np.asarray(model.predict(xr, verbose=0)["occlusion"])
         elif task == "restorer":
             size = int(model.inputs[0].shape[1])
             inputs = dict(np.load(os.path.join(folder, f"restore_{size}.npz")))

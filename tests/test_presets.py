@@ -138,3 +138,37 @@ def test_restore_cli_with_a_preset_and_a_regressor_refused(helen_test, tmp_path)
     assert err_after < 0.7 * err_before, f"restored region is not closer to the face ({err_before:.1f} -> {err_after:.1f})"
     with pytest.raises(ValueError, match="not a restorer"):
         resolve_restorer("drn_300w")
+
+
+OCCLUDER_PRESETS = ("occluder_seg_mnv2",)
+
+
+@pytest.mark.parametrize("name", OCCLUDER_PRESETS)
+def test_occluder_preset_finds_occluders_on_held_out_faces(name, helen_test):
+    """On held-out faces with fresh synthetic occluders the shipped segmenter's map overlaps the
+    occluder, flags the covered component above the others, and stays low on the clean faces."""
+    from zoo.data.shape68 import COMPONENT_NAMES
+    from zoo.metrics import mask_iou, roc_auc
+    from zoo.pipeline.components import component_coverage
+    from zoo.tasks import OccluderSegmenter
+
+    assert name in list_presets(task="occluder")
+    rec = preset_record(name)
+    for key in ("model", "config", "weights", "recipe", "recipe_config", "data", "training", "metrics"):
+        assert key in rec, f"{name}.json lacks {key!r}"
+    assert "helen_testset" in rec["data"]["never_seen"]
+    seg = zoo.load(name)
+    assert isinstance(seg, OccluderSegmenter)
+    faces = helen_test[::12][:20]
+    clean, occluded, masks = _occluded_faces(faces, 20, seed=3)
+    maps = seg.predict(occluded + clean)
+    shapes = [s.points for s in faces] * 2
+    scores = seg.component_scores(occluded + clean, shapes, maps=maps)
+    labels = [[component_coverage(s.points, m)[c] > 0.5 for c in COMPONENT_NAMES] for s, m in zip(faces, masks)]
+    labels = np.array(labels + [[False] * 7] * len(clean))
+    iou = np.mean([mask_iou(p, m) for p, m in zip(maps[: len(occluded)], masks)])
+    auc = roc_auc(scores.ravel(), labels.ravel())
+    recorded = rec["metrics"]["helen_test_synthetic_occlusion"]
+    assert iou > 0.3 and iou > recorded["mask_iou"] - 0.25, f"map IoU {iou:.2f} (recorded {recorded['mask_iou']:.2f})"
+    assert auc > 0.85, f"component ROC AUC {auc:.3f}"
+    assert float(np.mean([m > 0.5 for m in maps[len(occluded):]])) < 0.02, "clean faces marked as occluded"

@@ -17,6 +17,7 @@ def add_parser(sub):
     p.add_argument("--detector", default="none", help="detector preset: find the face first (default none: the crop is the face)")
     p.add_argument("--occlusion", default="auto", choices=list(OCCLUSION_MODES),
                    help="cascade: how occluded components are found (oracle: DIR/masks/<stem>.png)")
+    p.add_argument("--segmenter", default="occluder_seg_mnv2", help="cascade: occluder segmenter preset for --occlusion segmentation")
     p.add_argument("--iterations", type=int, default=1, help="cascade: restore-and-regress rounds")
     p.set_defaults(func=run)
 
@@ -28,7 +29,7 @@ def run(args):
         from zoo.pipeline.landmarker import Landmarker
 
         model = Landmarker(detector=args.detector, regressor=args.regressor, restorer=args.restorer,
-                           occlusion=args.occlusion, iterations=args.iterations, flip=args.flip)
+                           occlusion=args.occlusion, iterations=args.iterations, flip=args.flip, segmenter=args.segmenter)
     else:
         model = resolve_regressor(args.regressor)
     m, _ = evaluate_folder(model, args.data, args.out, args.pattern, args.batch_size, args.save_predictions, label=args.regressor,

@@ -9,7 +9,7 @@ PREDICT_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
 
 
 def add_parser(sub):
-    from zoo.pipeline.landmarker import DEFAULT_REGRESSOR, OCCLUSION_MODES
+    from zoo.pipeline.landmarker import DEFAULT_REGRESSOR, DEFAULT_SEGMENTER, OCCLUSION_MODES
 
     p = sub.add_parser("predict", help="68-point landmarks of every face in images (detect, restore occlusions, regress)")
     p.add_argument("inputs", nargs="*", metavar="IMAGE_OR_DIR", help="image files and/or folders of images")
@@ -20,6 +20,8 @@ def add_parser(sub):
     p.add_argument("--detector", default="blazeface_short", help="detector preset, or 'none': the whole image is the face")
     p.add_argument("--occlusion", default="auto", choices=[m for m in OCCLUSION_MODES if m != "oracle"],
                    help="how occluded components are found (default auto: the regressor's heatmap confidence where it has one, else the restoration residual)")
+    p.add_argument("--segmenter", default=DEFAULT_SEGMENTER, help=f"occluder segmenter preset for --occlusion segmentation "
+                   f"(default: {DEFAULT_SEGMENTER})")
     p.add_argument("--iterations", type=int, default=1, help="restore-and-regress rounds (0: the regressor alone)")
     p.add_argument("--threshold", type=float, default=0.5, help="occlusion score above which a component is restored")
     p.add_argument("--flip", action="store_true", help="test-time flip averaging")
@@ -64,7 +66,7 @@ def run(args):
         raise ValueError("give images or folders to predict on, or --demo")
     os.makedirs(args.out, exist_ok=True)
     lm = Landmarker(detector=args.detector, regressor=args.regressor, restorer=args.restorer, occlusion=args.occlusion,
-                    iterations=args.iterations, threshold=args.threshold, flip=args.flip)
+                    iterations=args.iterations, threshold=args.threshold, flip=args.flip, segmenter=args.segmenter)
     meta = {"regressor": args.regressor, "restorer": args.restorer, "detector": args.detector, "occlusion": args.occlusion,
             "iterations": args.iterations}
     if args.demo:

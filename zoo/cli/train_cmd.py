@@ -22,6 +22,12 @@ def run(args):
         state = train_restorer(config, args.out, resume=args.resume, max_steps=args.max_steps, limit=args.limit)
         print(f"done: step {state['step']} ({state['phase']} phase); checkpoints in {args.out}")
         return 0
+    if config.get("task") == "occluder":
+        from zoo.training.occluder import train_occluder
+
+        s = train_occluder(config, args.out, resume=args.resume, epochs=args.epochs, limit=args.limit)["state"]
+        print(f"done: {s['epoch'] + 1} epochs, best val loss {s['best']} at epoch {s['best_epoch']}; weights in {args.out}")
+        return 0
     if config.get("task") != "regressor":
         raise ValueError(f"recipe {args.recipe!r} has an unknown task {config.get('task')!r}")
     from zoo.training.supervised import train

@@ -12,7 +12,8 @@ from zoo.data.transforms import CropTransform, box_from_points
 from zoo.pipeline.components import component_coverage, component_masks
 
 CALIBRATION_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "landmarker_calibration.json")
-OCCLUSION_MODES = ("auto", "residual", "confidence", "visibility", "oracle", "all", "none")
+OCCLUSION_MODES = ("auto", "segmentation", "residual", "confidence", "visibility", "oracle", "all", "none")
+DEFAULT_SEGMENTER = "occluder_seg_mnv2"
 DEFAULT_REGRESSOR = "pipnet_mnv2_300w"
 # Without a calibration for the restorer in use: the residual (mean |restored - input| in [0, 1]
 # inside a component) above which a component counts as occluded.
@@ -23,6 +24,12 @@ DEFAULT_CONFIDENCE = {"threshold": 0.75, "scale": 0.05}
 # Detector box -> the regressor's framing when no calibration is recorded: a square of this many
 # detector-box widths, centred on the box.
 DEFAULT_BOX_FRAMING = {"side": 2.0, "dx": 0.0, "dy": 0.0}
+# Without a calibration for the segmenter in use: the mean occluder probability over a
+# component's region above which it counts as occluded.
+DEFAULT_SEGMENTATION = {"threshold": 0.3, "scale": 0.05}
+# The hole restored from a segmenter's map: cells above this probability, dilated by this much
+# (x face size).
+SEGMENT_HOLE = {"probability": 0.5, "dilate": 0.03}
 # Re-crop rounds after a detector's box: each crops around the last shape as the regressor was
 # trained; the shape converges to the one the regressor gives on its own framing.
 DETECTED_RECROP = 1
@@ -46,6 +53,10 @@ class Landmarker:
     2. regress a shape S0, re-crop around it with the regressor's framing, regress again;
     3. split the shape into the 7 components and score each for occlusion (`occlusion`;
        `"auto"`: `"confidence"` for a regressor with a confidence output, else `"residual"`):
+       - `"segmentation"`: the share of the component's region that an occluder segmenter
+         (`segmenter`, a model trained to map where something covers a face) marks; the hole
+         restored is then the segmenter's map itself (dilated), as the oracle restores the
+         given mask;
        - `"residual"`: restore each component alone and measure how much the restorer changes it
          (an occluder is far from any face the restorer would paint; calibrated per restorer);
        - `"confidence"`: one minus the mean heatmap confidence of its points (regressors with a
@@ -64,6 +75,8 @@ class Landmarker:
         regressor: a `LandmarkRegressor`, a preset name or a `.keras` file.
         restorer: a `Restorer`, a preset / `.keras` / run folder, or None (no restoration).
         occlusion: one of `OCCLUSION_MODES`.
+        segmenter: an `OccluderSegmenter`, a preset name or a `.keras` file (for
+            `occlusion="segmentation"`; loaded only then).
         iterations: restore-and-regress rounds (0 = the regressor alone).
         threshold: occlusion score above which a component is restored (scores are in [0, 1]).
         work_size: side of the face crop the cascade works on.
@@ -83,8 +96,8 @@ class Landmarker:
     """
 
     def __init__(self, detector="blazeface_short", regressor=DEFAULT_REGRESSOR, restorer="gania_128", occlusion="auto",
-                 iterations=1, threshold=0.5, work_size=256, recrop=None, flip=False, blend=True, calibration=None,
-                 ensemble_first=True, residual_hole=None):
+                 iterations=1, segmenter=DEFAULT_SEGMENTER, threshold=0.5, work_size=256, recrop=None, flip=False, blend=True,
+                 calibration=None, ensemble_first=True, residual_hole=None):
         from zoo.tasks import load
 
         if occlusion not in OCCLUSION_MODES:
@@ -103,6 +116,9 @@ class Landmarker:
                              f"{self.regressor.name!r} has none")
         if occlusion == "visibility" and not self.regressor.has_visibility:
             raise ValueError(f"occlusion='visibility' needs a regressor with a 'visibility' output; {self.regressor.name!r} has none")
+        self.segmenter = None
+        if occlusion == "segmentation":
+            self.segmenter = load(segmenter, task="occluder")
         self.occlusion = occlusion
         self.iterations = iterations
         self.threshold = float(threshold)
@@ -119,6 +135,8 @@ class Landmarker:
         # the hole's margin (x face size) when measuring the residual: the calibrated one by default
         self.residual_hole = float(residual_hole if residual_hole is not None else rcal.get("hole", 0.06))
         self.confidence_cal = cal.get("regressors", {}).get(getattr(self.regressor, "name", ""), {}).get("components", {})
+        self.segmentation_cal = cal.get("segmenters", {}).get(getattr(self.segmenter, "name", ""), {}).get("components", {})
+        self._maps = None
 
     # --- framing ---------------------------------------------------------------------------
     # A face's frame is `(box (x, y, w, h), margin)`: the square `CropTransform.from_box(box, size,
@@ -175,6 +193,8 @@ class Landmarker:
             return self.residual_scores(crops, shapes)[0]
         if self.occlusion == "confidence":
             return self.confidence_scores(extras)[0]
+        if self.occlusion == "segmentation":
+            return self.segmentation_scores(crops, shapes)[0]
         if self.occlusion == "visibility":
             from zoo.data.shape68 import COMPONENTS
 
@@ -188,6 +208,29 @@ class Landmarker:
                     out[i] = [cov[c] for c in COMPONENT_NAMES]
             return out
         return np.full((n, len(COMPONENT_NAMES)), 1.0 if self.occlusion == "all" else 0.0)
+
+    def segmentation_scores(self, crops, shapes):
+        """`(N, 7)` occlusion scores in [0, 1] from the occluder segmenter, and the raw values
+        (the mean occluder probability over each component's region). Keeps the maps for the
+        holes."""
+        self._maps = self.segmenter.predict(crops)
+        raw = self.segmenter.component_scores(crops, shapes, maps=self._maps)
+        scores = np.zeros_like(raw)
+        for j, name in enumerate(COMPONENT_NAMES):
+            cal = self.segmentation_cal.get(name, DEFAULT_SEGMENTATION)
+            scores[:, j] = _sigmoid((raw[:, j] - cal["threshold"]) / cal["scale"])
+        return scores, raw
+
+    def segment_hole(self, k, shape, regions, decided):
+        """The hole for face `k` in segmentation mode: the map's occluder cells, dilated, when
+        they touch a decided component; None (restore nothing) when the map marks none there."""
+        from zoo.pipeline.components import face_scale
+
+        m = self._maps[k] > SEGMENT_HOLE["probability"]
+        r = max(1, int(round(SEGMENT_HOLE["dilate"] * face_scale(shape))))
+        m = cv2.dilate(m.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
+        comps = np.any([regions[c] for c in decided], axis=0)
+        return m if (m & comps).any() else None
 
     def confidence_scores(self, extras):
         """`(N, 7)` occlusion scores in [0, 1] from the regressor's per-point heatmap confidence,
@@ -297,13 +340,26 @@ class Landmarker:
             todo = [k for k in range(len(faces)) if decide[k].any()]
             if not todo or self.restorer is None:
                 break
-            fill = []
+            fill, keep = [], []
             for k in todo:
                 if self.occlusion == "oracle":
                     fill.append(crop_masks[k])
                 else:
                     regions = component_masks(work_shapes[k], crops[k].shape)
-                    fill.append(np.any([regions[c] for c, d in zip(COMPONENT_NAMES, decide[k]) if d], axis=0))
+                    decided = [c for c, d in zip(COMPONENT_NAMES, decide[k]) if d]
+                    if self.occlusion == "segmentation":
+                        hole = self.segment_hole(k, work_shapes[k], regions, decided)
+                        if hole is None:  # the map marks nothing there: not restored, not occluded
+                            decide[k] = False
+                            scores[k] = np.minimum(scores[k], self.threshold)
+                            continue
+                        fill.append(hole)
+                    else:
+                        fill.append(np.any([regions[c] for c in decided], axis=0))
+                keep.append(k)
+            todo = keep
+            if not todo:
+                break
             new = self.restorer.restore([crops[k] for k in todo], fill, blend=self.blend)
             for k, r in zip(todo, new):
                 restored[k] = r

@@ -24,7 +24,7 @@ def _records():
 
 
 def preset_task(record):
-    """`"regressor"` or `"restorer"`: what a preset record's model does."""
+    """`"regressor"`, `"restorer"`, `"detector"` or `"occluder"`: what a preset record's model does."""
     return record.get("task") or record.get("recipe_config", {}).get("task", "regressor")
 
 

@@ -9,6 +9,7 @@ import keras
 def _task_of_model(model):
     from zoo.tasks.face_detector import FaceDetector
     from zoo.tasks.landmark_regressor import LandmarkRegressor
+    from zoo.tasks.occluder_segmenter import OccluderSegmenter
     from zoo.tasks.restorer import Restorer
 
     outs = model.output if isinstance(model.output, dict) else {"landmarks": model.output}
@@ -18,11 +19,13 @@ def _task_of_model(model):
         return FaceDetector
     if "landmarks" in outs:
         return LandmarkRegressor
+    if "occlusion" in outs:
+        return OccluderSegmenter
     raise ValueError(f"{type(model).__name__} has outputs {sorted(outs)}: not a regressor, restorer or detector")
 
 
 def load(name, task=None):
-    """A task (`LandmarkRegressor`, `Restorer` or `FaceDetector`) from:
+    """A task (`LandmarkRegressor`, `Restorer`, `FaceDetector` or `OccluderSegmenter`) from:
 
     - a preset name (`zoo.list_presets()`): shipped weights, the task from its record;
     - a `.keras` file: the task from the model's outputs;
@@ -30,16 +33,17 @@ def load(name, task=None):
     - a registered model name (random weights, with a warning: for trying the plumbing);
     - a task or a Keras model object (wrapped as is).
 
-    `task` (`"regressor"`, `"restorer"`, `"detector"`) refuses anything else by name.
+    `task` (`"regressor"`, `"restorer"`, `"detector"`, `"occluder"`) refuses anything else by name.
     """
     from zoo import registry
     from zoo.presets import list_presets, load_preset, preset_record, preset_task
     from zoo.tasks.face_detector import FaceDetector
     from zoo.tasks.landmark_regressor import LandmarkRegressor
+    from zoo.tasks.occluder_segmenter import OccluderSegmenter
     from zoo.tasks.restorer import Restorer
     from zoo.tasks.task import Task
 
-    kinds = {"regressor": LandmarkRegressor, "restorer": Restorer, "detector": FaceDetector}
+    kinds = {"regressor": LandmarkRegressor, "restorer": Restorer, "detector": FaceDetector, "occluder": OccluderSegmenter}
     if task is not None and task not in kinds:
         raise ValueError(f"`task` must be one of {sorted(kinds)}. Received: task={task!r}")
     if isinstance(name, Task):
