@@ -1,5 +1,5 @@
 """The autoencoder baseline continued from the shipped `autoencoder_128` preset on the same
-faces as `gania_128_more` (+ YouTube-Faces) for the same number of generator updates (2,600),
+faces as `gania_128_more` (+ YouTube-Faces) for the same number of generator updates (2,100),
 so the two restorers stay compared at equal training.
 Export over the preset: `python -m recipes.export_preset runs/autoencoder_128_more --name autoencoder_128`.
 """

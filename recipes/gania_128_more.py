@@ -8,7 +8,7 @@ context and a dilated middle that fits the bottleneck:
   banding suspect); the four convolutions keep their weights;
 - more faces: the 4,232 YouTube-Faces frames join the clean faces;
 - schedule: 600 MSE steps to adapt (new attention starts at gamma = 0), 300 steps for the fresh
-  discriminators (presets ship only the generator), then 2,000 joint steps.
+  discriminators (presets ship only the generator), then 1,500 joint steps.
 Export over the preset: `python -m recipes.export_preset runs/gania_128_more --name gania_128`.
 """
 
@@ -28,5 +28,5 @@ def get_config():
         local_discriminator_kwargs={"patch_size": 64, "attention_at": [2]},
     )
     config["data"] = dict(config["data"], landmark_sets=config["data"]["landmark_sets"] + [["youtube", "yt_*"]])
-    config["schedule"] = dict(config["schedule"], t_g=600, t_d=300, t_joint=2000)
+    config["schedule"] = dict(config["schedule"], t_g=600, t_d=300, t_joint=1500)
     return config

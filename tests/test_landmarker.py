@@ -65,19 +65,40 @@ def test_no_restoration_when_nothing_is_occluded(helen_test):
         np.testing.assert_allclose(r[0]["landmarks"], a, atol=1e-3)
 
 
-def test_heatmap_confidence_scores_and_the_auto_mode(demo, helen_test):
-    """`occlusion="auto"` picks PIPNet's heatmap confidence; scores are in [0, 1] per component,
-    calibrated so that clean faces rarely have a component flagged."""
+def test_heatmap_confidence_scores(demo, helen_test):
+    """PIPNet's heatmap confidence gives scores in [0, 1] per component, calibrated so that clean
+    faces rarely have a component flagged."""
     image, _ = demo
-    lm = Landmarker(detector="blazeface_short", regressor="pipnet_mnv2_300w", restorer="gania_128")
-    assert lm.occlusion == "confidence"
+    lm = Landmarker(detector="blazeface_short", regressor="pipnet_mnv2_300w", restorer="gania_128", occlusion="confidence")
     (faces,) = lm([image])
     scores = np.array(list(faces[0]["occlusion"].values()))
     assert scores.shape == (7,) and (scores >= 0).all() and (scores <= 1).all()
-    assert Landmarker(regressor="drn_300w", restorer="gania_128").occlusion == "residual"
-    clean = Landmarker(detector=None, regressor="pipnet_mnv2_300w", restorer="gania_128", occlusion="confidence", iterations=0)
+    clean = Landmarker(detector=None, regressor="pipnet_mnv2_300w", restorer=None, occlusion="confidence")
     flagged = [sum(r[0]["occluded"].values()) for r in clean([s.load_image() for s in helen_test[:12]])]
     assert sum(flagged) <= 6, flagged  # calibrated at 3 % false alarms per component (12 x 7 components here)
+
+
+def test_auto_mode_uses_the_occluder_segmenter(demo, helen_test):
+    """`occlusion="auto"` decides with the shipped occluder segmenter: the demo's drawn mask is
+    found over the mouth and jaw, not the eyes, and clean faces are left alone."""
+    image, mask = demo
+    lm = Landmarker(detector="blazeface_short", regressor="drn_300w", restorer="gania_128")
+    assert lm.occlusion == "segmentation"
+    (faces,) = lm([image], return_restored=True)
+    occ = faces[0]["occluded"]
+    assert occ["mouth"] and not occ["right_eye"] and not occ["left_eye"], faces[0]["occlusion"]
+    assert not np.array_equal(faces[0]["restored"], faces[0]["input_crop"])
+    assert Landmarker(regressor="drn_300w", restorer="gania_128", segmenter="nope").occlusion == "residual"
+    assert Landmarker(regressor="pipnet_mnv2_300w", restorer=None, segmenter="nope").occlusion == "confidence"
+    clean = Landmarker(detector=None, regressor="drn_300w", restorer="gania_128")
+    images = [s.load_image() for s in helen_test[:12]]
+    out = clean(images)
+    assert sum(sum(r[0]["occluded"].values()) for r in out) <= 2
+    from zoo.tasks import load
+
+    alone = load("drn_300w").predict_images(images)
+    untouched = [k for k, r in enumerate(out) if not any(r[0]["occluded"].values())]
+    np.testing.assert_allclose(np.stack([out[k][0]["landmarks"] for k in untouched]), alone[untouched], atol=1e-3)
 
 
 def test_bad_arguments():

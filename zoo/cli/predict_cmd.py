@@ -19,7 +19,8 @@ def add_parser(sub):
     p.add_argument("--restorer", default="gania_128", help="restorer preset, .keras, run folder, or 'none' (default: gania_128)")
     p.add_argument("--detector", default="blazeface_short", help="detector preset, or 'none': the whole image is the face")
     p.add_argument("--occlusion", default="auto", choices=[m for m in OCCLUSION_MODES if m != "oracle"],
-                   help="how occluded components are found (default auto: the regressor's heatmap confidence where it has one, else the restoration residual)")
+                   help="how occluded components are found (default auto: the occluder segmenter; without one the regressor's "
+                        "heatmap confidence where it has one, else the restoration residual)")
     p.add_argument("--segmenter", default=DEFAULT_SEGMENTER, help=f"occluder segmenter preset for --occlusion segmentation "
                    f"(default: {DEFAULT_SEGMENTER})")
     p.add_argument("--iterations", type=int, default=1, help="restore-and-regress rounds (0: the regressor alone)")
