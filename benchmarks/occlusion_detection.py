@@ -5,7 +5,7 @@ threshold, and the share of clean faces with any component flagged (a flagged cl
 gets restored: the cascade can only lose there). For the occluder segmenter also the map's IoU
 with the true occluder mask.
 
-    python benchmarks/occlusion_detection.py [--modes segmentation,residual,confidence]
+    python benchmarks/occlusion_detection.py [--modes segmentation,residual,confidence] [--readme]
 
 A component counts as occluded where the true mask covers more than half of its region (what
 the oracle mode restores). Writes benchmarks/results/occlusion_detection.{json,md}.
@@ -19,7 +19,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks._common import RESULTS, machine, print_table, write_json  # noqa: E402
+from benchmarks._common import RESULTS, machine, print_table, update_readme, write_json  # noqa: E402
 
 # mode key -> (label, Landmarker kwargs)
 MODES = {
@@ -36,6 +36,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--modes", default=",".join(MODES))
     p.add_argument("--limit", type=int, help="only this many faces (smoke runs)")
+    p.add_argument("--readme", action="store_true", help="refresh the table between the occlusion markers of README.md")
     args = p.parse_args(argv)
     import keras
 
@@ -112,6 +113,8 @@ def main(argv=None):
     write_json("occlusion_detection.json", {"benchmark": "occlusion_detection", "machine": machine(), "backend": keras.backend.backend(),
                                             "data": "HELEN test (230) with synthetic occlusion seed 0 - SYNTHETIC, and the same faces clean",
                                             "positive": "true mask covers > 50% of the component's region", "rows": rows})
+    if args.readme and not args.limit:
+        update_readme("occlusion", "\n".join(lines) + "\n")
     print("\n".join(lines))
 
 

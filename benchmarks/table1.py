@@ -30,33 +30,29 @@ README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 ROWS = {
     "pfld": ("PFLD 0.25x alone", "pfld_0.25x_300w", None, "none", None),
     "drn": ("DRN alone", "drn_300w", None, "none", None),
-    "ae_drn": ("AE + DRN", "drn_300w", "autoencoder_128", "residual", None),
+    "pipnet": ("PIPNet-MNv2 alone", "pipnet_mnv2_300w", None, "none", None),
+    "ae_drn": ("AE + DRN (restoration residual)", "drn_300w", "autoencoder_128", "residual", None),
+    "ae_drn_seg": ("AE + DRN (occluder segmenter)", "drn_300w", "autoencoder_128", "segmentation", None),
     "ae_drn_oracle": ("AE + DRN (oracle masks)", "drn_300w", "autoencoder_128", "oracle", None),
-    "gania_drn": ("GAN-IA + DRN", "drn_300w", "gania_128", "residual", None),
+    "gania_drn": ("GAN-IA + DRN (restoration residual)", "drn_300w", "gania_128", "residual", None),
+    "gania_drn_seg": ("GAN-IA + DRN (occluder segmenter)", "drn_300w", "gania_128", "segmentation", None),
     "gania_drn_oracle": ("GAN-IA + DRN (oracle masks)", "drn_300w", "gania_128", "oracle", None),
-    "gania_pfld": ("GAN-IA + PFLD 0.25x", "pfld_0.25x_300w", "gania_128", "residual", None),
-    "gania_pfld_oracle": ("GAN-IA + PFLD 0.25x (oracle masks)", "pfld_0.25x_300w", "gania_128", "oracle", None),
-    "nosa_drn": ("GAN-IA (no SA) + DRN", "drn_300w", "gania_128_no_attention", "residual", None),
+    "nosa_drn": ("GAN-IA (no SA) + DRN (restoration residual)", "drn_300w", "gania_128_no_attention", "residual", None),
+    "nosa_drn_seg": ("GAN-IA (no SA) + DRN (occluder segmenter)", "drn_300w", "gania_128_no_attention", "segmentation", None),
     "nosa_drn_oracle": ("GAN-IA (no SA) + DRN (oracle masks)", "drn_300w", "gania_128_no_attention", "oracle", None),
+    "gania_pfld": ("GAN-IA + PFLD 0.25x (restoration residual)", "pfld_0.25x_300w", "gania_128", "residual", None),
+    "gania_pfld_seg": ("GAN-IA + PFLD 0.25x (occluder segmenter)", "pfld_0.25x_300w", "gania_128", "segmentation", None),
+    "gania_pfld_oracle": ("GAN-IA + PFLD 0.25x (oracle masks)", "pfld_0.25x_300w", "gania_128", "oracle", None),
     "pfldvis": ("PFLD 0.25x-vis alone", "pfld_0.25x_vis_300w", None, "none", None),
     "gania_pfldvis_vis": ("GAN-IA + PFLD 0.25x-vis (visibility head)", "pfld_0.25x_vis_300w", "gania_128", "visibility", None),
-    "gania_drn_det": ("BlazeFace + GAN-IA + DRN", "drn_300w", "gania_128", "residual", "blazeface_short"),
-    "drn_det": ("BlazeFace + DRN alone", "drn_300w", None, "none", "blazeface_short"),
-    "pipnet": ("PIPNet-MNv2 alone", "pipnet_mnv2_300w", None, "none", None),
     "gania_pipnet_conf": ("GAN-IA + PIPNet-MNv2 (heatmap confidence)", "pipnet_mnv2_300w", "gania_128", "confidence", None),
-    "gania_pipnet": ("GAN-IA + PIPNet-MNv2 (residual)", "pipnet_mnv2_300w", "gania_128", "residual", None),
     "ae_pipnet_conf": ("AE + PIPNet-MNv2 (heatmap confidence)", "pipnet_mnv2_300w", "autoencoder_128", "confidence", None),
-    "gania_pipnet_oracle": ("GAN-IA + PIPNet-MNv2 (oracle masks)", "pipnet_mnv2_300w", "gania_128", "oracle", None),
-    "pipnet_det": ("BlazeFace + PIPNet-MNv2 alone", "pipnet_mnv2_300w", None, "none", "blazeface_short"),
-    "gania_pipnet_conf_det": ("BlazeFace + GAN-IA + PIPNet-MNv2 (heatmap confidence)", "pipnet_mnv2_300w", "gania_128", "confidence",
-                              "blazeface_short"),
-    # the occluder segmenter decides (occluder_seg_mnv2) and its map is the hole
-    "gania_drn_seg": ("GAN-IA + DRN (occluder segmenter)", "drn_300w", "gania_128", "segmentation", None),
-    "ae_drn_seg": ("AE + DRN (occluder segmenter)", "drn_300w", "autoencoder_128", "segmentation", None),
-    "nosa_drn_seg": ("GAN-IA (no SA) + DRN (occluder segmenter)", "drn_300w", "gania_128_no_attention", "segmentation", None),
-    "gania_pfld_seg": ("GAN-IA + PFLD 0.25x (occluder segmenter)", "pfld_0.25x_300w", "gania_128", "segmentation", None),
+    "gania_pipnet": ("GAN-IA + PIPNet-MNv2 (restoration residual)", "pipnet_mnv2_300w", "gania_128", "residual", None),
     "gania_pipnet_seg": ("GAN-IA + PIPNet-MNv2 (occluder segmenter)", "pipnet_mnv2_300w", "gania_128", "segmentation", None),
+    "gania_pipnet_oracle": ("GAN-IA + PIPNet-MNv2 (oracle masks)", "pipnet_mnv2_300w", "gania_128", "oracle", None),
+    "drn_det": ("BlazeFace + DRN alone", "drn_300w", None, "none", "blazeface_short"),
     "gania_drn_seg_det": ("BlazeFace + GAN-IA + DRN (occluder segmenter)", "drn_300w", "gania_128", "segmentation", "blazeface_short"),
+    "pipnet_det": ("BlazeFace + PIPNet-MNv2 alone", "pipnet_mnv2_300w", None, "none", "blazeface_short"),
     "gania_pipnet_seg_det": ("BlazeFace + GAN-IA + PIPNet-MNv2 (occluder segmenter)", "pipnet_mnv2_300w", "gania_128", "segmentation",
                              "blazeface_short"),
     "dlib_own": ("dlib 68-pt, own HOG detector (peer)", "dlib", None, None, "dlib"),
@@ -212,7 +208,7 @@ def main(argv=None):
             path = os.path.join(CACHE, f"{key}__{set_name}.json")
             if os.path.isfile(path) and not args.fresh:
                 with open(path) as f:
-                    results.append(json.load(f))
+                    results.append(dict(json.load(f), label=ROWS[key][0]))
                 continue
             r = run_row(key, set_name, *sets[set_name])
             if r is None:

@@ -9,7 +9,9 @@ from zoo.tasks import FaceDetector, LandmarkRegressor, Restorer, letterbox, load
 def test_load_builds_the_right_task_for_every_preset():
     from zoo.presets import list_presets, preset_record, preset_task
 
-    kinds = {"regressor": LandmarkRegressor, "restorer": Restorer, "detector": FaceDetector}
+    from zoo.tasks import OccluderSegmenter
+
+    kinds = {"regressor": LandmarkRegressor, "restorer": Restorer, "detector": FaceDetector, "occluder": OccluderSegmenter}
     for name in list_presets():
         task = load(name)
         assert isinstance(task, kinds[preset_task(preset_record(name))]), name
@@ -28,6 +30,8 @@ def test_load_refuses_the_wrong_task_and_unknown_names():
         FaceDetector(zoo.load_preset("drn_300w"))
     with pytest.raises(ValueError, match="not a landmark regressor"):
         LandmarkRegressor(zoo.load_preset("blazeface_short"))
+    with pytest.raises(ValueError, match="not an occluder"):
+        load("drn_300w", task="occluder")
 
 
 def test_regressor_reads_its_layout_from_the_model_and_maps_points_to_crop_pixels(helen_test):

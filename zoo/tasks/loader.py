@@ -75,6 +75,6 @@ def load(name, task=None):
             raise KeyError(f"No model {name!r}: not a preset ({', '.join(wanted) or 'none'}), a registered model, "
                            f"a .keras file nor a restorer run folder")
     if task is not None and not isinstance(obj, kinds[task]):
-        raise ValueError(f"{obj.name!r} is a {type(obj).__name__}, not a {task}; {task} presets: "
+        raise ValueError(f"{obj.name!r} is a {type(obj).__name__}, not {'an' if task[0] in 'aeiou' else 'a'} {task}; {task} presets: "
                          f"{', '.join(list_presets(task=task)) or 'none'}")
     return obj
