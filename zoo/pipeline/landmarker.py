@@ -325,6 +325,7 @@ class Landmarker:
         shapes, extras = self._regress(photos, frames)
         rounds = [int(self.recrop) if self.recrop is not None else (0 if f["_given"] else DETECTED_RECROP) for f in faces]
         first = shapes.copy()
+        first_frames = list(frames)
         for r in range(max(rounds)):
             idx = [k for k in range(len(faces)) if rounds[k] > r]
             for k in idx:
@@ -378,6 +379,14 @@ class Landmarker:
             for k, r in zip(todo, new):
                 restored[k] = r
             s2, e2 = self._regress([restored[k] for k in todo], [frames[k] for k in todo], [transforms[k] for k in todo])
+            if self.ensemble_first:
+                # read the restored face at the detector's framing too and average, as before restoring
+                two = [j for j, k in enumerate(todo) if rounds[k]]
+                if two:
+                    s3, _ = self._regress([restored[todo[j]] for j in two], [first_frames[todo[j]] for j in two],
+                                          [transforms[todo[j]] for j in two])
+                    for i, j in enumerate(two):
+                        s2[j] = (s2[j] + s3[i]) / 2.0
             for j, k in enumerate(todo):
                 shapes[k], extras[k] = s2[j], e2[j]
         decide = scores > self.threshold
