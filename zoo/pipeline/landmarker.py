@@ -48,6 +48,16 @@ def _sigmoid(x):
     return 1.0 / (1.0 + np.exp(-np.clip(x, -50, 50)))
 
 
+def _calibrated(raw, components, default):
+    """`(N, 7)` raw occlusion values -> scores in [0, 1]: a sigmoid per component around its
+    calibrated threshold (`default` where the calibration has none)."""
+    scores = np.zeros_like(raw)
+    for j, name in enumerate(COMPONENT_NAMES):
+        cal = components.get(name, default)
+        scores[:, j] = _sigmoid((raw[:, j] - cal["threshold"]) / cal["scale"])
+    return scores
+
+
 class Landmarker:
     """Occlusion-robust 68-point landmarks for faces in photos, batch-first.
 
@@ -189,11 +199,7 @@ class Landmarker:
         for k, (c, r, m) in enumerate(zip(small, restored, measured)):
             d = np.abs(c.astype(np.float32) - r.astype(np.float32)).mean(-1) / 255.0
             residual[k // len(COMPONENT_NAMES), k % len(COMPONENT_NAMES)] = float(d[m].mean()) if m.any() else 0.0
-        scores = np.zeros_like(residual)
-        for j, name in enumerate(COMPONENT_NAMES):
-            cal = self.residual.get(name, DEFAULT_RESIDUAL)
-            scores[:, j] = _sigmoid((residual[:, j] - cal["threshold"]) / cal["scale"])
-        return scores, residual
+        return _calibrated(residual, self.residual, DEFAULT_RESIDUAL), residual
 
     def occlusion_scores(self, crops, shapes, extras, crop_masks):
         n = len(crops)
@@ -223,11 +229,7 @@ class Landmarker:
         holes."""
         self._maps = self.segmenter.predict(crops)
         raw = self.segmenter.component_scores(crops, shapes, maps=self._maps)
-        scores = np.zeros_like(raw)
-        for j, name in enumerate(COMPONENT_NAMES):
-            cal = self.segmentation_cal.get(name, DEFAULT_SEGMENTATION)
-            scores[:, j] = _sigmoid((raw[:, j] - cal["threshold"]) / cal["scale"])
-        return scores, raw
+        return _calibrated(raw, self.segmentation_cal, DEFAULT_SEGMENTATION), raw
 
     def segment_hole(self, k, shape, regions, decided):
         """The hole for face `k` in segmentation mode: the map's occluder cells (dilated by
@@ -253,11 +255,7 @@ class Landmarker:
 
         conf = np.stack([np.asarray(e["confidence"], np.float64) for e in extras])
         raw = np.stack([1.0 - conf[:, list(COMPONENTS[c])].mean(1) for c in COMPONENT_NAMES], 1)
-        scores = np.zeros_like(raw)
-        for j, name in enumerate(COMPONENT_NAMES):
-            cal = self.confidence_cal.get(name, DEFAULT_CONFIDENCE)
-            scores[:, j] = _sigmoid((raw[:, j] - cal["threshold"]) / cal["scale"])
-        return scores, raw
+        return _calibrated(raw, self.confidence_cal, DEFAULT_CONFIDENCE), raw
 
     # --- the cascade -------------------------------------------------------------------------
     def _regress(self, sources, frames, work=None):

@@ -1,9 +1,7 @@
 """Training of the occluder segmenter (`task: "occluder"` recipes): face crops with synthetic
 occluders pasted on the fly, binary cross-entropy on the stride-8 coverage map."""
 
-import json
 import os
-import time
 
 import keras
 import numpy as np
@@ -12,8 +10,7 @@ from zoo import registry
 from zoo.data.augment import Augmenter
 from zoo.data.occluder_dataset import OccluderDataset
 from zoo.data.occlusion import OccluderBank
-from zoo.training.checkpoint import AtomicCheckpoint, atomic_write_json, load_optimizer, load_state
-from zoo.training.supervised import load_samples, make_optimizer
+from zoo.training.supervised import fit_run, initialise, load_samples, make_optimizer
 
 
 def occluder_loss(positive_weight=2.0):
@@ -56,36 +53,10 @@ def train_occluder(config, out_dir, resume=False, epochs=None, limit=None, verbo
     train_s, val_s = samples if samples is not None else load_samples(config["data"])
     train_ds, val_ds = make_datasets(config, train_s, val_s, limit)
     seg = registry.create_model(config["model"], input_size=config["input_size"], **config.get("model_kwargs", {}))
-    if config.get("init_preset") and not resume:
-        from zoo.training.supervised import init_from_preset
-
-        fresh = init_from_preset(seg, config["init_preset"])
-        print(f"initialised from preset {config['init_preset']!r}; new layers: {', '.join(fresh) or 'none'}", flush=True)
-    elif config.get("init_backbone") == "imagenet" and not resume:
-        path = seg.load_imagenet_backbone()
-        print(f"backbone initialised from torchvision's ImageNet MobileNetV2 ({path})", flush=True)
+    initialise(seg, config, resume)
     trainer = keras.Model(seg.inputs, seg.outputs["logits"] if isinstance(seg.outputs, dict) else seg.output["logits"])
-    optimizer = make_optimizer(config, len(train_ds))
-    trainer.compile(optimizer=optimizer, loss=occluder_loss(config.get("positive_weight", 2.0)))
+    trainer.compile(optimizer=make_optimizer(config, len(train_ds)), loss=occluder_loss(config.get("positive_weight", 2.0)))
     trainer(np.zeros((1, *seg.inputs[0].shape[1:]), "float32"))
-    state = load_state(out_dir) if resume else None
-    initial_epoch = 0
-    if state is not None:
-        seg.load_weights(os.path.join(out_dir, "last.weights.h5"))
-        load_optimizer(optimizer, os.path.join(out_dir, "optimizer.npz"), trainer.trainable_variables)
-        initial_epoch = state["epoch"] + 1
-        train_ds.epoch = initial_epoch
-        print(f"resuming {out_dir} at epoch {initial_epoch + 1}", flush=True)
-    with open(os.path.join(out_dir, "config.json"), "w") as f:
-        json.dump({**config, "backend": keras.backend.backend()}, f, indent=2, default=str)
-    ckpt = AtomicCheckpoint(out_dir, seg, monitor="val_loss" if val_ds is not None else "loss", state=state)
-    t0 = time.time()
-    if initial_epoch < config["epochs"]:
-        trainer.fit(train_ds, validation_data=val_ds, epochs=config["epochs"], initial_epoch=initial_epoch, callbacks=[ckpt],
-                    verbose=verbose)
-        ckpt.state["train_seconds"] = ckpt.state.get("train_seconds", 0.0) + time.time() - t0
-        atomic_write_json(os.path.join(out_dir, "state.json"), ckpt.state)
-    best = os.path.join(out_dir, "best.weights.h5")
-    if os.path.isfile(best):
-        seg.load_weights(best)
-    return {"state": ckpt.state, "model": seg, "config": config}
+    state = fit_run(trainer, seg, train_ds, val_ds, config, out_dir, resume, "val_loss" if val_ds is not None else "loss", verbose)
+    return {"state": state, "model": seg, "config": config}
+

@@ -10,7 +10,7 @@ import zlib
 import keras
 import numpy as np
 
-from zoo.training.checkpoint import AtomicCheckpoint, load_optimizer, load_state
+from zoo.training.checkpoint import AtomicCheckpoint, atomic_write_json, load_optimizer, load_state
 from zoo import registry
 from zoo.data import Augmenter, LandmarkDataset, OccluderBank, dataset_path, load_landmark_folder
 from zoo.losses import regressor_loss
@@ -109,6 +109,51 @@ def init_from_preset(regressor, preset):
     return fresh
 
 
+def initialise(model, config, resume=False):
+    """A fresh run's starting weights: a parent preset's (`init_preset`), torchvision's ImageNet
+    backbone (`init_backbone: "imagenet"`), or the initialisers'. Nothing on `resume`."""
+    if resume:
+        return
+    if config.get("init_preset"):
+        fresh = init_from_preset(model, config["init_preset"])
+        print(f"initialised from preset {config['init_preset']!r}; new layers: {', '.join(fresh) or 'none'}", flush=True)
+    elif config.get("init_backbone") == "imagenet":
+        path = model.load_imagenet_backbone()
+        print(f"backbone initialised from torchvision's ImageNet MobileNetV2 ({path})", flush=True)
+    elif config.get("init_backbone"):
+        raise ValueError(f"`init_backbone` must be 'imagenet'. Received: {config['init_backbone']!r}")
+
+
+def fit_run(trainer, model, train_ds, val_ds, config, out_dir, resume, monitor, verbose=2):
+    """Fit the compiled `trainer` (whose weights are `model`'s) for the config's epochs with atomic
+    checkpoints of `model` in `out_dir`, resuming from its last checkpoint with `resume`; writes
+    `config.json`, keeps the summed wall time in the state, loads the best checkpoint at the end.
+    Returns the state."""
+    state = load_state(out_dir) if resume else None
+    initial_epoch = 0
+    if state is not None:
+        model.load_weights(os.path.join(out_dir, "last.weights.h5"))
+        load_optimizer(trainer.optimizer, os.path.join(out_dir, "optimizer.npz"), trainer.trainable_variables)
+        initial_epoch = state["epoch"] + 1
+        train_ds.epoch = initial_epoch
+        print(f"resuming {out_dir} at epoch {initial_epoch + 1}", flush=True)
+    with open(os.path.join(out_dir, "config.json"), "w") as f:
+        json.dump({**config, "backend": keras.backend.backend()}, f, indent=2, default=str)
+    ckpt = AtomicCheckpoint(out_dir, model, monitor=monitor, state=state)
+    t0 = time.time()
+    if initial_epoch < config["epochs"]:
+        trainer.fit(train_ds, validation_data=val_ds, epochs=config["epochs"], initial_epoch=initial_epoch, callbacks=[ckpt],
+                    verbose=verbose)
+        # the wall time adds up over resumed runs, kept with the state
+        ckpt.state["train_seconds"] = ckpt.state.get("train_seconds", 0.0) + time.time() - t0
+        if os.path.isfile(os.path.join(out_dir, "state.json")):
+            atomic_write_json(os.path.join(out_dir, "state.json"), ckpt.state)
+    best = os.path.join(out_dir, "best.weights.h5")
+    if os.path.isfile(best):
+        model.load_weights(best)
+    return ckpt.state
+
+
 def make_datasets(config, train, val, limit=None):
     d = config["data"]
     if limit:
@@ -162,14 +207,7 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
     train_s, val_s = samples if samples is not None else load_samples(config["data"])
     train_ds, val_ds = make_datasets(config, train_s, val_s, limit)
     regressor = build_regressor(config)
-    if config.get("init_preset") and not resume:
-        fresh = init_from_preset(regressor, config["init_preset"])
-        print(f"initialised from preset {config['init_preset']!r}; new layers: {', '.join(fresh) or 'none'}", flush=True)
-    elif config.get("init_backbone") == "imagenet" and not resume:
-        path = regressor.load_imagenet_backbone()
-        print(f"backbone initialised from torchvision's ImageNet MobileNetV2 ({path})", flush=True)
-    elif config.get("init_backbone"):
-        raise ValueError(f"`init_backbone` must be 'imagenet'. Received: {config['init_backbone']!r}")
+    initialise(regressor, config, resume)
     loss_cfg = dict(config.get("loss", {}))
     loss_cfg.pop("name", None)
     loss_cfg.setdefault("scale", float(config["input_size"]))
@@ -182,28 +220,5 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
     model.compile(optimizer=optimizer)
     model(np.zeros((1, *regressor.inputs[0].shape[1:]), "float32"))
 
-    state = load_state(out_dir) if resume else None
-    initial_epoch = 0
-    if state is not None:
-        regressor.load_weights(os.path.join(out_dir, "last.weights.h5"))
-        load_optimizer(optimizer, os.path.join(out_dir, "optimizer.npz"), model.trainable_variables)
-        initial_epoch = state["epoch"] + 1
-        train_ds.epoch = initial_epoch
-        print(f"resuming {out_dir} at epoch {initial_epoch + 1}", flush=True)
-    with open(os.path.join(out_dir, "config.json"), "w") as f:
-        json.dump({**config, "backend": keras.backend.backend()}, f, indent=2, default=str)
-    ckpt = AtomicCheckpoint(out_dir, regressor, monitor="val_nme" if val_ds is not None else "nme", state=state)
-    t0 = time.time()
-    if initial_epoch < config["epochs"]:
-        model.fit(train_ds, validation_data=val_ds, epochs=config["epochs"], initial_epoch=initial_epoch,
-                  callbacks=[ckpt], verbose=verbose)
-    if initial_epoch < config["epochs"]:  # the wall time adds up over resumed runs, kept with the state
-        from zoo.training.checkpoint import atomic_write_json
-
-        ckpt.state["train_seconds"] = ckpt.state.get("train_seconds", 0.0) + time.time() - t0
-        if os.path.isfile(os.path.join(out_dir, "state.json")):
-            atomic_write_json(os.path.join(out_dir, "state.json"), ckpt.state)
-    best = os.path.join(out_dir, "best.weights.h5")
-    if os.path.isfile(best):
-        regressor.load_weights(best)
-    return {"state": ckpt.state, "regressor": regressor, "config": config}
+    state = fit_run(model, regressor, train_ds, val_ds, config, out_dir, resume, "val_nme" if val_ds is not None else "nme", verbose)
+    return {"state": state, "regressor": regressor, "config": config}
