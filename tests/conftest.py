@@ -1,9 +1,15 @@
 import os
 import sys
 
-import keras
-import numpy as np
-import pytest
+# XLA (JAX) compiles every small op of an eager call and every weight initializer per shape; in
+# these short tests compiling dominates, so compile without LLVM's optimisation passes (same
+# arithmetic, no fast-math either way). Set before keras imports jax; inherited by the workers.
+if "--xla_backend_optimization_level" not in os.environ.get("XLA_FLAGS", ""):
+    os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_backend_optimization_level=0").strip()
+
+import keras  # noqa: E402
+import numpy as np  # noqa: E402
+import pytest  # noqa: E402
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))

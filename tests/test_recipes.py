@@ -3,6 +3,7 @@ checkpoints are atomic and resumable; a NaN loss stops without overwriting a goo
 
 import os
 
+import keras
 import numpy as np
 import pytest
 
@@ -10,6 +11,11 @@ import zoo
 from recipes import RECIPES, get_recipe_config
 from zoo.training.checkpoint import NonFiniteLossError
 from zoo.training.supervised import split_train_val, train
+
+# The checkpoint tests run a handful of steps: under TensorFlow tracing the step costs far more than
+# running it eagerly, under JAX the reverse (eager JAX compiles op by op); the swap test keeps the
+# compiled path on every backend.
+EAGER = keras.backend.backend() == "tensorflow"
 
 
 def _small(config):
@@ -54,7 +60,7 @@ def test_swapping_the_regressor_is_one_field(regressor, small_samples, tmp_path)
 
 
 def test_resume_continues_from_the_checkpoint(small_samples, tmp_path):
-    config = _small(get_recipe_config("pfld_0.25x_300w"))
+    config = dict(_small(get_recipe_config("pfld_0.25x_300w")), run_eagerly=EAGER)
     train(config, str(tmp_path), epochs=1, samples=small_samples, verbose=0)
     first = (tmp_path / "last.weights.h5").read_bytes()
     result = train(config, str(tmp_path), epochs=2, resume=True, samples=small_samples, verbose=0)
@@ -69,7 +75,7 @@ def test_resume_continues_from_the_checkpoint(small_samples, tmp_path):
 
 
 def test_nan_loss_stops_and_keeps_the_good_checkpoint(small_samples, tmp_path):
-    config = _small(get_recipe_config("pfld_0.25x_300w"))
+    config = dict(_small(get_recipe_config("pfld_0.25x_300w")), run_eagerly=EAGER)
     train(config, str(tmp_path), epochs=1, samples=small_samples, verbose=0)
     good = (tmp_path / "last.weights.h5").read_bytes()
     train_s, val_s = small_samples

@@ -65,8 +65,9 @@ class LandmarkDataset(keras.utils.PyDataset):
         self.channels_first = keras.config.image_data_format() == "channels_first"
         self.class_weights = self._class_weights() if with_pose else None
 
-    def _attributes(self, points, flags):
-        yaw = abs(float(euler_angles(points, self.image_size)[1]))
+    def _attributes(self, points, flags, angles=None):
+        angles = euler_angles(points, self.image_size) if angles is None else angles
+        yaw = abs(float(angles[1]))
         return np.array([yaw > np.deg2rad(30), flags is not None and bool(np.any(flags))], bool)
 
     def _class_weights(self):
@@ -75,8 +76,8 @@ class LandmarkDataset(keras.utils.PyDataset):
         normal = np.clip(1.0 - attrs.any(1).mean(), 1.0 / len(self.samples), 1.0)
         return {"normal": 1.0 / normal, "attributes": 1.0 / frac}
 
-    def _weight(self, points, flags):
-        a = self._attributes(points, flags)
+    def _weight(self, points, flags, angles=None):
+        a = self._attributes(points, flags, angles)
         w = self.class_weights["normal"] if not a.any() else float((a * self.class_weights["attributes"]).sum())
         return float(np.clip(w / self.class_weights["normal"], 1.0, self.max_weight))  # a plain face weighs 1
 
@@ -129,7 +130,7 @@ class LandmarkDataset(keras.utils.PyDataset):
             vis.append(1.0 - f)
             if self.with_pose:
                 poses.append(euler_angles(pts, self.image_size))
-                weights.append(self._weight(pts, flags) * float(getattr(self.samples[i], "weight", 1.0)))
+                weights.append(self._weight(pts, flags, poses[-1]) * float(getattr(self.samples[i], "weight", 1.0)))
         x = np.stack(images).astype(np.float32) / 255.0
         if self.channels_first:
             x = np.transpose(x, (0, 3, 1, 2))

@@ -55,7 +55,8 @@ def train_occluder(config, out_dir, resume=False, epochs=None, limit=None, verbo
     seg = registry.create_model(config["model"], input_size=config["input_size"], **config.get("model_kwargs", {}))
     initialise(seg, config, resume)
     trainer = keras.Model(seg.inputs, seg.outputs["logits"] if isinstance(seg.outputs, dict) else seg.output["logits"])
-    trainer.compile(optimizer=make_optimizer(config, len(train_ds)), loss=occluder_loss(config.get("positive_weight", 2.0)))
+    trainer.compile(optimizer=make_optimizer(config, len(train_ds)), loss=occluder_loss(config.get("positive_weight", 2.0)),
+                    run_eagerly=bool(config.get("run_eagerly", False)))
     trainer(np.zeros((1, *seg.inputs[0].shape[1:]), "float32"))
     state = fit_run(trainer, seg, train_ds, val_ds, config, out_dir, resume, "val_loss" if val_ds is not None else "loss", verbose)
     return {"state": state, "model": seg, "config": config}

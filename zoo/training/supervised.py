@@ -195,6 +195,8 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
         epochs: override the number of epochs.
         limit: use only this many training faces (smoke tests).
         samples: `(train, val)` lists of `LandmarkSample` instead of the recipe's data.
+    A config's `"run_eagerly": true` skips graph compilation (debugging, and tiny runs where
+    tracing the step costs more than running it).
 
     Returns:
         `{"state": ..., "regressor": the trained model (best checkpoint when a validation set exists)}`.
@@ -217,7 +219,7 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
         loss_cfg["heatmap"] = {"border": float(rcfg["border"]), "data_format": rcfg["data_format"], **loss_cfg["heatmap"]}
     model = LossModel(regressor, lambda y, p: regressor_loss(y, p, **loss_cfg))
     optimizer = make_optimizer(config, len(train_ds))
-    model.compile(optimizer=optimizer)
+    model.compile(optimizer=optimizer, run_eagerly=bool(config.get("run_eagerly", False)))
     model(np.zeros((1, *regressor.inputs[0].shape[1:]), "float32"))
 
     state = fit_run(model, regressor, train_ds, val_ds, config, out_dir, resume, "val_nme" if val_ds is not None else "nme", verbose)

@@ -1,0 +1,67 @@
+"""Measure finished regressor runs side by side on the same held-out faces: each run's best
+checkpoint (by its validation NME) on the 230 clean HELEN-test faces and on their seed-0
+synthetic occlusion (never used for training or selection), with its steps and validation NME.
+The rows of the issue-11 lever table that are continuations of a preset (loss, length) come from
+here; `recipes/ablate_regressors.py` trains its own variants from scratch.
+
+    python -m recipes.measure_runs runs/pfld_wing runs/pfld_l2_more [--out benchmarks/results/regressor_runs.json]
+"""
+
+import argparse
+import json
+import math
+import os
+
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+
+
+def measure(run_dir):
+    from recipes.export_preset import test_sets
+    from zoo.pipeline import evaluate_folder
+    from zoo.presets import load_weights_strict
+    from zoo.training.supervised import build_regressor, load_samples
+
+    with open(os.path.join(run_dir, "config.json")) as f:
+        config = json.load(f)
+    with open(os.path.join(run_dir, "state.json")) as f:
+        state = json.load(f)
+    weights = os.path.join(run_dir, "best.weights.h5")
+    if not os.path.isfile(weights):
+        raise FileNotFoundError(f"{run_dir}: no best.weights.h5 (is the run finished?)")
+    model = build_regressor(config)
+    load_weights_strict(model, weights)
+    train, _ = load_samples(config["data"])
+    per_epoch = math.ceil(len(train) / config["batch_size"])
+    row = {"run": os.path.basename(os.path.normpath(run_dir)), "recipe": config.get("name"),
+           "parent": config.get("init_preset"), "loss": config.get("loss", {}).get("landmark_loss", "heatmap"),
+           "epochs": len(state.get("history", [])), "steps": len(state.get("history", [])) * per_epoch,
+           "best_epoch": state.get("best_epoch"), "best_val_nme_%": round(100 * state["best"], 2)}
+    for key, (folder, pattern, _) in test_sets().items():
+        m, _ = evaluate_folder(model, folder, pattern=pattern)
+        row[f"{key}_nme_%"] = round(100 * m["nme"], 2)
+        row[f"{key}_fr_%"] = round(100 * m["fr_0.10"], 1)
+    return row
+
+
+def main():
+    p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    p.add_argument("runs", nargs="+", help="run folders (config.json, state.json, best.weights.h5)")
+    p.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "regressor_runs.json"))
+    args = p.parse_args()
+    rows = []
+    for run in args.runs:
+        rows.append(measure(run))
+        print(json.dumps(rows[-1]), flush=True)
+    old = {}
+    if os.path.isfile(args.out):  # keep rows of runs measured before (by run name)
+        with open(args.out) as f:
+            old = {r["run"]: r for r in json.load(f).get("rows", [])}
+    old.update({r["run"]: r for r in rows})
+    with open(args.out + ".tmp", "w") as f:
+        json.dump({"test_sets": "HELEN test, 230 faces: clean and synthetic occlusion seed 0", "rows": list(old.values())}, f, indent=2)
+    os.replace(args.out + ".tmp", args.out)
+    print(f"wrote {args.out}")
+
+
+if __name__ == "__main__":
+    main()
