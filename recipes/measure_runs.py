@@ -4,7 +4,10 @@ synthetic occlusion (never used for training or selection), with its steps and v
 The rows of the issue-11 lever table that are continuations of a preset (loss, length) come from
 here; `recipes/ablate_regressors.py` trains its own variants from scratch.
 
-    python -m recipes.measure_runs runs/pfld_wing runs/pfld_l2_more [--out benchmarks/results/regressor_runs.json]
+    python -m recipes.measure_runs runs/pfld_wing runs/pfld_l2_more [--out benchmarks/results/regressor_runs.json] [--readme]
+
+`--readme` writes the table of every measured run (this call's and earlier ones kept in the
+JSON) between the `runs` markers of README.md.
 """
 
 import argparse
@@ -47,6 +50,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("runs", nargs="+", help="run folders (config.json, state.json, best.weights.h5)")
     p.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "regressor_runs.json"))
+    p.add_argument("--readme", action="store_true", help="refresh the table between the runs markers of README.md")
     args = p.parse_args()
     rows = []
     for run in args.runs:
@@ -61,6 +65,23 @@ def main():
         json.dump({"test_sets": "HELEN test, 230 faces: clean and synthetic occlusion seed 0", "rows": list(old.values())}, f, indent=2)
     os.replace(args.out + ".tmp", args.out)
     print(f"wrote {args.out}")
+    if args.readme:
+        import sys
+
+        sys.path.insert(0, ROOT)
+        from benchmarks._common import update_readme
+
+        if not update_readme("runs", markdown(list(old.values()))):
+            raise SystemExit("README.md has no runs markers")
+
+
+def markdown(rows):
+    lines = ["| run (recipe) | from | loss | steps | val NME % | clean NME % | clean FR@0.10 % | occluded NME % |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        lines.append(f"| `{r['recipe']}` | `{r['parent'] or 'scratch'}` | {r['loss']} | {r['steps']:,} | {r['best_val_nme_%']:.2f} | "
+                     f"{r['helen_test_clean_nme_%']:.2f} | {r['helen_test_clean_fr_%']:.1f} | {r['helen_test_synthetic_occlusion_nme_%']:.2f} |")
+    return "\n".join(lines) + "\n"
 
 
 if __name__ == "__main__":
