@@ -10,7 +10,10 @@ Beside them, what matters downstream and what the eye sees:
   row's faces (the occluded input row is the regressor on unrestored faces);
 - `banding`: the energy of row-to-row differences inside the hole relative to the clean face's
   there (1 = as much vertical change as the real face; horizontal stripes raise it, a flat fill
-  lowers it).
+  lowers it);
+- `stripes`: the ratio of row-to-row to column-to-column change inside the hole over the clean
+  face's (1 = the real face's balance of directions, whatever the amount of texture; horizontal
+  bands raise it; a blurry fill is not rewarded, unlike `banding`).
 
     python benchmarks/inpainting.py --restorers autoencoder_128,gania_128 [--grid out.png] [--regressor drn_300w]
 
@@ -34,11 +37,12 @@ def row(method, clean, outputs, masks, regressor=None, points=None):
     banding ratio and (with a regressor) the landmark NME on the outputs."""
     import numpy as np
 
-    from zoo.metrics import banding, nme, psnr
+    from zoo.metrics import banding, nme, psnr, stripes
     from zoo.pipeline import inpainting_metrics
 
     out = {"method": method, **inpainting_metrics(clean, outputs, masks)}
     out["banding"] = float(np.nanmean([banding(c, o, m) for c, o, m in zip(clean, outputs, masks)]))
+    out["stripes"] = float(np.nanmean([stripes(c, o, m) for c, o, m in zip(clean, outputs, masks)]))
     if regressor is not None:
         pred = regressor.predict_images([np.asarray(o) for o in outputs])
         out["nme_%"] = 100.0 * float(nme(pred, np.stack(points)).mean())
@@ -103,7 +107,7 @@ def main():
         grid_names.append(label)
     columns.append([blended[i] for i in shown])  # the last restorer + Poisson blending
     grid_names.append(f"{label} + Poisson blend")
-    print_table(rows, ["method", "n", "psnr_mask_db", "ssim_mask", "l1_mask", "banding", "nme_%", "psnr_small_masks",
+    print_table(rows, ["method", "n", "psnr_mask_db", "ssim_mask", "l1_mask", "banding", "stripes", "nme_%", "psnr_small_masks",
                        "psnr_medium_masks", "psnr_large_masks"])
     path = write_json(args.out, {"benchmark": "inpainting", "machine": machine(), "backend": os.environ["KERAS_BACKEND"],
                                  "test_set": "HELEN test, 230 faces, synthetic occlusion seed 0 (SYNTHETIC)",

@@ -102,7 +102,8 @@ def markdown(acc, speed):
         t = rec.get("training", {})
         parent = t.get("parent_record") or {}
         if parent.get("epochs"):  # a run continued from a preset: the whole chain
-            trained = f"{parent['epochs']} + {t.get('epochs', '?')} epochs ({t.get('total_steps', '?'):,} steps)"
+            chain = parent.get("epochs_chain") or [parent["epochs"]]
+            trained = f"{' + '.join(str(e) for e in chain)} + {t.get('epochs', '?')} epochs ({t.get('total_steps', '?'):,} steps)"
         else:
             trained = f"{t.get('epochs', '?')} epochs" + (f" from `{t['parent']}`" if t.get("parent") else "")
         init = parent.get("initialised_from") or t.get("initialised_from")

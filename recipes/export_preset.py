@@ -196,7 +196,10 @@ def _lineage(config, state):
         parent_total = t.get("total_steps") or t.get("steps")
         if parent_total is None and rec.get("recipe_config") and t.get("epochs"):
             parent_total = run_steps(rec["recipe_config"], t["epochs"])
+        grand = t.get("parent_record") or {}
+        chain = grand.get("epochs_chain") or ([grand["epochs"]] if grand.get("epochs") else [])
         out["parent_record"] = {"recipe": rec.get("recipe"), "epochs": t.get("epochs"), "total_steps": parent_total,
+                                "epochs_chain": chain + [t.get("epochs")],  # every run's epochs, first run first
                                 "initialised_from": t.get("initialised_from"), "exported": t.get("exported"),
                                 "helen_test_clean_nme": rec.get("metrics", {}).get("helen_test_clean", {}).get("nme")}
         out["total_steps"] = steps + (parent_total or 0)

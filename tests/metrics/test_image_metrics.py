@@ -69,3 +69,22 @@ def test_banding_sees_horizontal_stripes():
     assert banding(face, flat, mask) < 0.01
     assert banding(face, striped, mask) > 5.0
     assert np.isnan(banding(face, face, np.zeros((64, 64), bool)))
+
+
+def test_stripes_sees_direction_not_texture():
+    from zoo.metrics import stripes
+
+    rng = np.random.default_rng(0)
+    face = rng.uniform(60, 200, (64, 64, 3))
+    mask = np.zeros((64, 64), bool)
+    mask[16:48, 8:56] = True
+    horizontal, vertical, smooth = face.copy(), face.copy(), face.copy()
+    h = np.repeat(np.where(np.arange(64) % 2, 40.0, 220.0)[:, None], 64, 1)
+    horizontal[mask] = h[mask][:, None]
+    vertical[mask] = h.T[mask][:, None]
+    smooth[mask] = 128.0 + 0.1 * (face[mask] - 128.0)  # less texture, same directions
+    assert stripes(face, face, mask) == pytest.approx(1.0)
+    assert stripes(face, smooth, mask) == pytest.approx(1.0, rel=1e-6)
+    assert stripes(face, horizontal, mask) > 100.0
+    assert stripes(face, vertical, mask) < 0.01
+    assert np.isnan(stripes(face, face, np.zeros((64, 64), bool)))
