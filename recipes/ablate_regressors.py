@@ -52,8 +52,7 @@ def main():
     p.add_argument("--out", default=os.path.join(ROOT, "runs", "ablation"))
     args = p.parse_args()
 
-    from recipes.export_preset import test_sets
-    from zoo.pipeline import evaluate_folder
+    from recipes.measure_runs import held_out_metrics
     from zoo.training.supervised import train
 
     base = get_recipe_config(args.recipe)
@@ -66,10 +65,7 @@ def main():
         row = {"variant": name, "what": what, "epochs": config["epochs"],
                "steps": config["epochs"] * math.ceil(len(samples[0]) / config["batch_size"]),
                "best_val_nme_%": 100 * result["state"]["best"]}
-        for key, (folder, pattern, _) in test_sets().items():
-            m, _ = evaluate_folder(result["regressor"], folder, pattern=pattern)
-            row[f"{key}_nme_%"] = round(100 * m["nme"], 2)
-            row[f"{key}_fr_%"] = round(100 * m["fr_0.10"], 1)
+        row.update(held_out_metrics(result["regressor"]))
         rows.append(row)
         print(json.dumps(row), flush=True)
     out = os.path.join(ROOT, "benchmarks", "results", "regressor_ablation.json")

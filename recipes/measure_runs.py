@@ -18,9 +18,21 @@ import os
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
-def measure(run_dir):
+def held_out_metrics(model):
+    """`{<set>_nme_%, <set>_fr_%}` of a regressor on the held-out HELEN-test faces, clean and with
+    the seed-0 synthetic occlusion (the sets every regressor table of the project uses)."""
     from recipes.export_preset import test_sets
     from zoo.pipeline import evaluate_folder
+
+    row = {}
+    for key, (folder, pattern, _) in test_sets().items():
+        m, _ = evaluate_folder(model, folder, pattern=pattern)
+        row[f"{key}_nme_%"] = round(100 * m["nme"], 2)
+        row[f"{key}_fr_%"] = round(100 * m["fr_0.10"], 1)
+    return row
+
+
+def measure(run_dir):
     from zoo.presets import load_weights_strict
     from zoo.training.supervised import build_regressor, load_samples
 
@@ -39,10 +51,7 @@ def measure(run_dir):
            "parent": config.get("init_preset"), "loss": config.get("loss", {}).get("landmark_loss", "heatmap"),
            "epochs": len(state.get("history", [])), "steps": len(state.get("history", [])) * per_epoch,
            "best_epoch": state.get("best_epoch"), "best_val_nme_%": round(100 * state["best"], 2)}
-    for key, (folder, pattern, _) in test_sets().items():
-        m, _ = evaluate_folder(model, folder, pattern=pattern)
-        row[f"{key}_nme_%"] = round(100 * m["nme"], 2)
-        row[f"{key}_fr_%"] = round(100 * m["fr_0.10"], 1)
+    row.update(held_out_metrics(model))
     return row
 
 
