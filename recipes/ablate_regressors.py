@@ -5,8 +5,9 @@ training or selection).
 
     python -m recipes.ablate_regressors --steps 500 [--variants full,no_youtube,...]
 
-Trains into `runs/ablation/<variant>` (resumable: a finished variant is only re-measured) and
-writes `benchmarks/results/regressor_ablation.{json,md}`.
+Trains into `runs/ablation/<recipe>_<variant>_<steps>` (resumable: a finished variant is only
+re-measured) and writes `benchmarks/results/regressor_ablation.{json,md}`, keeping the rows of
+earlier calls at the same recipe and budget.
 """
 
 import argparse
@@ -25,6 +26,18 @@ VARIANTS = {
     "random_init": ("backbone from random initialisation (no ImageNet)", {"init_backbone": None}),
     "loose_framing": ("1.6x framing at 128 px (no border cut: the face ~80 px wide)", {"input_size": 128, "regressor_kwargs": {"border": 0}}),
     "youtube_weight_1": ("YouTube-Faces at full weight", {"data": {"extra_sources": [{"root": "youtube", "patterns": ["yt_*"], "weight": 1.0}]}}),
+    "heatmap_awing": ("cell scores by adaptive Wing on Gaussian heatmaps instead of softmax cross-entropy",
+                      {"loss": {"name": "regressor", "heatmap": {"offset_weight": 5.0, "score_loss": "awing"}}}),
+    "heatmap_l2": ("cell scores by L2 on Gaussian heatmaps instead of softmax cross-entropy",
+                   {"loss": {"name": "regressor", "heatmap": {"offset_weight": 5.0, "score_loss": "l2"}}}),
+    "youtube_pretrain": ("half the steps on YouTube-Faces alone, then half on 300-W alone from those weights",
+                         {"data": {"extra_sources": []}}),
+}
+
+# variant -> overrides of its first stage (trained for half the budget; the second stage, the
+# variant's own overrides, starts from the first stage's best weights for the other half)
+PRETRAIN = {
+    "youtube_pretrain": {"data": {"root": "youtube", "train_patterns": ["yt_*"], "extra_sources": []}},
 }
 
 
@@ -44,6 +57,16 @@ def variant_config(base, overrides, steps):
     return config, (train, val)
 
 
+def _earlier_rows(path, recipe, steps):
+    """The rows an earlier call measured at the same recipe and budget (kept: a call may add one
+    variant to the table without retraining the others)."""
+    if not os.path.isfile(path):
+        return []
+    with open(path) as f:
+        done = json.load(f)
+    return done["rows"] if done.get("recipe") == recipe and done.get("steps") == steps else []
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--recipe", default="pipnet_mnv2_300w")
@@ -56,19 +79,28 @@ def main():
     from zoo.training.supervised import train
 
     base = get_recipe_config(args.recipe)
-    rows = []
+    out = os.path.join(ROOT, "benchmarks", "results", "regressor_ablation.json")
+    rows = _earlier_rows(out, args.recipe, args.steps)
     for name in args.variants.split(","):
         what, overrides = VARIANTS[name]
-        config, samples = variant_config(base, overrides, args.steps)
+        steps, pre_steps = args.steps, 0
+        if name in PRETRAIN:  # stage 1 on its own data; stage 2 starts from its best weights
+            pre_steps = args.steps // 2
+            pre_config, pre_samples = variant_config(base, PRETRAIN[name], pre_steps)
+            pre_run = os.path.join(args.out, f"{args.recipe}_{name}_{args.steps}_stage1")
+            train(pre_config, pre_run, resume=os.path.isfile(os.path.join(pre_run, "state.json")), samples=pre_samples)
+            pre_steps = pre_config["epochs"] * math.ceil(len(pre_samples[0]) / pre_config["batch_size"])
+            overrides = {**overrides, "init_weights": os.path.join(pre_run, "best.weights.h5"), "init_backbone": None}
+            steps = args.steps - pre_steps
+        config, samples = variant_config(base, overrides, steps)
         run = os.path.join(args.out, f"{args.recipe}_{name}_{args.steps}")
         result = train(config, run, resume=os.path.isfile(os.path.join(run, "state.json")), samples=samples)
         row = {"variant": name, "what": what, "epochs": config["epochs"],
-               "steps": config["epochs"] * math.ceil(len(samples[0]) / config["batch_size"]),
+               "steps": pre_steps + config["epochs"] * math.ceil(len(samples[0]) / config["batch_size"]),
                "best_val_nme_%": 100 * result["state"]["best"]}
         row.update(held_out_metrics(result["regressor"]))
-        rows.append(row)
+        rows = [r for r in rows if r["variant"] != name] + [row]
         print(json.dumps(row), flush=True)
-    out = os.path.join(ROOT, "benchmarks", "results", "regressor_ablation.json")
     with open(out + ".tmp", "w") as f:
         json.dump({"recipe": args.recipe, "steps": args.steps, "rows": rows}, f, indent=2)
     os.replace(out + ".tmp", out)

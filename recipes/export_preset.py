@@ -23,7 +23,8 @@ from zoo.data.paths import dataset_path
 from zoo.pipeline import evaluate_folder, restorer_from_run
 from zoo.presets import PRESET_DIR, load_weights_strict
 
-SYNTHETIC_CACHE = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks", ".cache")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+SYNTHETIC_CACHE = os.path.join(ROOT, "benchmarks", ".cache")
 
 
 def synthetic_helen_test(seed=0):
@@ -209,6 +210,9 @@ def _lineage(config, state):
 def _initialised_from(config):
     """Where a run's weights started: a parent preset, torchvision's ImageNet backbone (package,
     file, sha256), or random."""
+    if config.get("init_weights"):  # another run's weights file: not a shipped parent, no chain to follow
+        return {"weights_file": os.path.relpath(config["init_weights"], ROOT) if os.path.isabs(config["init_weights"])
+                else config["init_weights"], "note": "a run's weights, not a preset: earlier steps are not counted"}
     if config.get("init_preset"):
         return {"preset": config["init_preset"]}
     if config.get("init_backbone") == "imagenet":

@@ -1,7 +1,7 @@
 """PFLD 0.25x with the per-landmark visibility head, fine-tuned from the shipped
 `pfld_0.25x_300w` preset (its record is the parent): more occluded training faces (60%), a lower
-learning rate, the visibility head learning the occlusion flags that synthetic occlusion
-produces. Its `visibility` output is what the Landmarker's `occlusion="visibility"` reads."""
+learning rate, Wing loss as the parent's last two runs, the visibility head learning the
+occlusion flags that synthetic occlusion produces. Its `visibility` output is what the Landmarker's `occlusion="visibility"` reads."""
 
 from recipes.pfld_025x_vis_300w import get_config as base_config
 
@@ -13,5 +13,5 @@ def get_config():
     config = base_config()
     config.update(name=NAME, init_preset="pfld_0.25x_300w", occlusion=0.6, epochs=30,
                   optimizer={"name": "adamw", "learning_rate": 5e-4, "weight_decay": 1e-4, "schedule": "cosine", "warmup_epochs": 1},
-                  loss={"name": "regressor", "landmark_loss": "l2", "plus_one": True, "visibility_weight": 0.5})
+                  loss={"name": "regressor", "landmark_loss": "wing", "plus_one": True, "visibility_weight": 0.5})
     return config

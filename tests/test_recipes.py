@@ -94,3 +94,18 @@ def test_split_is_deterministic_and_disjoint(small_samples):
     assert [s.name for s in a[1]] == [s.name for s in b[1]]
     assert not {s.name for s in a[0]} & {s.name for s in a[1]}
     assert len(a[0]) + len(a[1]) == len(all_s)
+
+
+def test_init_weights_starts_from_a_run_whole_or_not_at_all(tmp_path):
+    from zoo.training.supervised import initialise
+
+    parent = zoo.create_model("pfld_0.25x", input_size=64)
+    path = str(tmp_path / "best.weights.h5")
+    parent.save_weights(path)
+    child = zoo.create_model("pfld_0.25x", input_size=64)
+    initialise(child, {"init_weights": path, "init_preset": "pfld_1x_300w"})  # the file wins over a preset
+    for a, b in zip(child.weights, parent.weights):
+        np.testing.assert_array_equal(np.asarray(a), np.asarray(b))
+    other = zoo.create_model("pfld_1x", input_size=64)
+    with pytest.raises(ValueError, match="best.weights.h5"):
+        initialise(other, {"init_weights": path})

@@ -2,6 +2,7 @@
 visibility) and GAN-IA (masked reconstruction, adversarial, total)."""
 
 from zoo.losses.landmark_losses import (
+    adaptive_wing,
     angle_weight,
     cascade_loss,
     heatmap_loss,
@@ -29,7 +30,8 @@ register("loss", "regressor", "any regressor's loss, composed from its outputs (
 register("loss", "reconstruction", "GAN-IA Lr: L2 inside the mask (+ a small weight outside)", reconstruction_loss)
 register("loss", "adversarial", "GAN-IA adversarial loss (non-saturating logistic or hinge), discriminator and generator sides", discriminator_loss)
 register("loss", "heatmap", "PIPNet-style heatmap loss: softmax over cells + L1 sub-cell offsets", heatmap_loss)
+register("loss", "adaptive_wing", "Adaptive Wing loss (Wang et al. 2019) for heatmap values", adaptive_wing)
 register("loss", "cascade", "deep supervision of every cascade stage (DRN)", cascade_loss)
 
 __all__ = [
-    "crop_patches", "discriminator_loss", "gania_generator_loss", "generator_adversarial_loss", "reconstruction_loss","angle_weight", "cascade_loss", "heatmap_loss", "l2_landmark_loss", "per_sample_l2", "per_sample_wing", "pfld_loss", "regressor_loss", "visibility_loss", "wing_loss"]
+    "crop_patches", "discriminator_loss", "gania_generator_loss", "generator_adversarial_loss", "reconstruction_loss", "adaptive_wing", "angle_weight", "cascade_loss", "heatmap_loss", "l2_landmark_loss", "per_sample_l2", "per_sample_wing", "pfld_loss", "regressor_loss", "visibility_loss", "wing_loss"]

@@ -69,16 +69,42 @@ def visibility_loss(visibility_true, visibility_pred):
     return -ops.mean(t * ops.log(p) + (1 - t) * ops.log(1 - p))
 
 
-def heatmap_loss(y_true, y_pred, scale=160.0, border=0.0, offset_weight=5.0, data_format="channels_last"):
-    """PIPNet-style loss of a heatmap + offset head, `(B,)` per sample: softmax cross-entropy of
-    the `G x G` cell scores against the cell holding each point, plus `offset_weight` x the L1
-    error of the x / y offsets predicted at that cell (in cell units).
+def adaptive_wing(target, pred, omega=14.0, theta=0.5, epsilon=1.0, alpha=2.1):
+    """Adaptive Wing loss (Wang, Bo & Fuxin, ICCV 2019), elementwise, for heatmap values in [0, 1]:
+    its exponent `alpha - target` makes it wing-like (strong small-error gradient) on the
+    foreground and L2-like (gradient vanishing at 0) on the background."""
+    target = ops.cast(target, "float32")
+    diff = ops.abs(target - ops.cast(pred, "float32"))
+    power = alpha - target
+    ratio = theta / epsilon
+    a = omega * (1.0 / (1.0 + ops.power(ratio, power))) * power * ops.power(ratio, power - 1.0) / epsilon
+    c = theta * a - omega * ops.log(1.0 + ops.power(ratio, power))
+    small = omega * ops.log(1.0 + ops.power(diff / epsilon, power))
+    return ops.where(diff < theta, small, a * diff - c)
+
+
+HEATMAP_SCORE_LOSSES = ("ce", "awing", "l2")
+
+
+def heatmap_loss(y_true, y_pred, scale=160.0, border=0.0, offset_weight=5.0, data_format="channels_last", score_loss="ce",
+                 sigma=1.0):
+    """PIPNet-style loss of a heatmap + offset head, `(B,)` per sample: a loss on the `G x G` cell
+    scores plus `offset_weight` x the L1 error of the x / y offsets predicted at the cell holding
+    each point (in cell units).
+
+    `score_loss`: `"ce"` (PIPNet's: softmax cross-entropy against the cell holding the point),
+    `"awing"` (adaptive Wing of the sigmoid scores against a Gaussian of `sigma` cells around the
+    true sub-cell position, foreground cells (target >= 0.2) weighted 10x more, as Wang et al.) or
+    `"l2"` (the same Gaussian target with squared error, the simple-baselines loss). Decoding is
+    the same for all three (the best cell + its offsets).
 
     `y_true["landmarks"]` `(B, K, 2)` normalised to the `scale`-pixel input; `y_pred` holds
     `"heatmap"`, `"offset_x"`, `"offset_y"` `(B, G, G, K)` (or channels-first) on the input
     less `border` pixels each side. Points outside the grid count in the nearest border cell
     (their offsets then leave [0, 1]).
     """
+    if score_loss not in HEATMAP_SCORE_LOSSES:
+        raise ValueError(f"`score_loss` must be one of {HEATMAP_SCORE_LOSSES}. Received: {score_loss!r}")
 
     def flat(t):
         t = ops.cast(t, "float32")
@@ -95,11 +121,23 @@ def heatmap_loss(y_true, y_pred, scale=160.0, border=0.0, offset_weight=5.0, dat
     idx = ops.cast(cell[..., 1] * g + cell[..., 0], "int32")  # (B, K)
     onehot = ops.one_hot(idx, g * g)
     logits = flat(heat)
-    ce = -ops.sum(onehot * ops.log_softmax(logits, axis=-1), axis=-1)  # (B, K)
+    if score_loss == "ce":
+        score = -ops.sum(onehot * ops.log_softmax(logits, axis=-1), axis=-1)  # (B, K)
+    else:
+        centres = ops.arange(g, dtype="float32") + 0.5  # cell centres, in cells
+        dx = ops.square(centres[None, None, None, :] - grid[..., 0][..., None, None])  # (B, K, 1, G)
+        dy = ops.square(centres[None, None, :, None] - grid[..., 1][..., None, None])  # (B, K, G, 1)
+        target = ops.reshape(ops.exp(-(dx + dy) / (2.0 * sigma**2)), (ops.shape(logits)[0], ops.shape(logits)[1], -1))
+        prob = ops.sigmoid(logits)
+        if score_loss == "awing":
+            weight = 1.0 + 10.0 * ops.cast(target >= 0.2, "float32")
+            score = ops.mean(weight * adaptive_wing(target, prob), axis=-1)
+        else:
+            score = ops.sum(ops.square(prob - target), axis=-1)
     ox = ops.sum(onehot * flat(y_pred["offset_x"]), axis=-1)
     oy = ops.sum(onehot * flat(y_pred["offset_y"]), axis=-1)
     l1 = ops.abs(ox - offset[..., 0]) + ops.abs(oy - offset[..., 1])
-    return ops.mean(ce + offset_weight * l1, axis=-1)
+    return ops.mean(score + offset_weight * l1, axis=-1)
 
 
 def regressor_loss(y_true, y_pred, landmark_loss="l2", stage_weight=0.5, visibility_weight=0.1, plus_one=True, scale=112.0,

@@ -110,11 +110,18 @@ def init_from_preset(regressor, preset):
 
 
 def initialise(model, config, resume=False):
-    """A fresh run's starting weights: a parent preset's (`init_preset`), torchvision's ImageNet
-    backbone (`init_backbone: "imagenet"`), or the initialisers'. Nothing on `resume`."""
+    """A fresh run's starting weights: a weights file of the same architecture (`init_weights`, e.g.
+    another run's `best.weights.h5`: loaded whole or not at all), a parent preset's
+    (`init_preset`, layer by layer), torchvision's ImageNet backbone (`init_backbone:
+    "imagenet"`), or the initialisers'. Nothing on `resume`."""
     if resume:
         return
-    if config.get("init_preset"):
+    if config.get("init_weights"):
+        from zoo.presets import load_weights_strict
+
+        load_weights_strict(model, config["init_weights"])
+        print(f"initialised from weights {config['init_weights']}", flush=True)
+    elif config.get("init_preset"):
         fresh = init_from_preset(model, config["init_preset"])
         print(f"initialised from preset {config['init_preset']!r}; new layers: {', '.join(fresh) or 'none'}", flush=True)
     elif config.get("init_backbone") == "imagenet":
