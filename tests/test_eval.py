@@ -60,3 +60,18 @@ def test_eval_unknown_regressor_lists_what_exists(few_faces, tmp_path, capsys):
     assert rc == 2
     err = capsys.readouterr().err
     assert "pfld_9x" in err and "pfld_0.25x" in err
+
+
+def test_eval_recrop_reads_the_face_again_at_the_regressors_framing(few_faces, tmp_path, capsys):
+    outs = {}
+    for rounds in (0, 1):
+        out = tmp_path / f"r{rounds}"
+        assert main(["eval", "--data", str(few_faces), "--regressor", "pfld_0.25x_300w", "--out", str(out), "--recrop",
+                     str(rounds), "--save-predictions"]) == 0
+        outs[rounds] = np.stack([read_pts(str(p)) for p in sorted((out / "predictions").glob("*.pts"))])
+        m = json.loads((out / "metrics.json").read_text())
+        assert m["n"] == len(outs[rounds]) and 0 < m["nme"] < 0.2  # a trained preset on real faces either way
+    moved = np.abs(outs[1] - outs[0]).max(axis=(1, 2))
+    assert (moved > 0.01).all()  # the second read is a different crop
+    with pytest.raises(SystemExit, match="--recrop must be >= 0"):
+        main(["eval", "--data", str(few_faces), "--regressor", "pfld_0.25x_300w", "--out", str(tmp_path / "x"), "--recrop", "-1"])

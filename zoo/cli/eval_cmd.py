@@ -19,17 +19,24 @@ def add_parser(sub):
                    help="cascade: how occluded components are found (oracle: DIR/masks/<stem>.png)")
     p.add_argument("--segmenter", default="occluder_seg_mnv2", help="cascade: occluder segmenter preset for --occlusion segmentation")
     p.add_argument("--iterations", type=int, default=1, help="cascade: restore-and-regress rounds")
+    p.add_argument("--recrop", type=int, default=None,
+                   help="rounds of re-cropping around the predicted shape with the regressor's framing, then regressing again "
+                        "(default: 0 on a given crop, 1 after a detector)")
     p.set_defaults(func=run)
 
 
 def run(args):
     from zoo.pipeline import evaluate_folder, resolve_regressor
 
-    if args.restorer != "none" or args.detector != "none":
+    if args.recrop is not None and args.recrop < 0:
+        raise SystemExit(f"--recrop must be >= 0. Received: {args.recrop}")
+    if args.restorer != "none" or args.detector != "none" or args.recrop is not None:
         from zoo.pipeline.landmarker import Landmarker
 
+        restoring = args.restorer != "none"
         model = Landmarker(detector=args.detector, regressor=args.regressor, restorer=args.restorer,
-                           occlusion=args.occlusion, iterations=args.iterations, flip=args.flip, segmenter=args.segmenter)
+                           occlusion=args.occlusion if restoring else "none", iterations=args.iterations if restoring else 0, flip=args.flip, segmenter=args.segmenter,
+                           recrop=args.recrop)
     else:
         model = resolve_regressor(args.regressor)
     m, _ = evaluate_folder(model, args.data, args.out, args.pattern, args.batch_size, args.save_predictions, label=args.regressor,
