@@ -66,6 +66,7 @@ def test_gradients_reach_every_weight_of_pfld(rng):
     [
         (PFLD, {"width": 0}, "width"),
         (PFLD, {"input_size": 16}, "input_size"),
+        (PFLD, {"visibility": True, "visibility_from": "pixels"}, "visibility_from"),
         (DRN, {"stages": -1}, "stages"),
         (DRN, {"patch_size": 6}, "patch_size"),
     ],
@@ -81,3 +82,14 @@ def test_wrong_input_shape_is_a_clear_error():
         model.predict(np.zeros((1, 64, 64, 3), "float32"), verbose=0)
     with pytest.raises(ValueError, match=r"received \(1, 112, 112, 1\)"):
         model.predict(np.zeros((1, 112, 112, 1), "float32"), verbose=0)
+
+
+def test_pfld_visibility_from_the_map_sees_where_the_face_changes(rng, tmp_path):
+    model = PFLD(width=0.25, input_size=64, visibility=True, visibility_from="map")
+    x = rng.uniform(0, 1, (2, 64, 64, 3)).astype("float32")
+    assert tuple(model(x)["visibility"].shape) == (2, 68)
+    assert model.get_config()["visibility_from"] == "map"
+    run_model_saving_test(model, x, tmp_path, atol=1e-5)
+    # the map head keeps the layout: its input is the flattened 1/8 map, not the pooled features
+    assert model.get_layer("visibility").kernel.shape[0] == 16 * (64 // 8) ** 2
+    assert "visibility_from" not in PFLD(width=0.25, input_size=64, visibility=True).get_config()  # old presets load unchanged

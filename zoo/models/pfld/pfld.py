@@ -24,6 +24,9 @@ class PFLD(ZooModel):
         input_size: crop side S.
         n_points: landmarks (68).
         visibility: add the per-landmark visibility head (beyond the paper).
+        visibility_from: what the visibility head reads: `"pooled"` (the landmark head's
+            globally pooled multi-scale features: little to tell *where* an occluder is) or
+            `"map"` (a 1x1 conv of the 1/8 feature map, flattened: keeps the layout).
         border: pixels cut from each side of the input first: the network reads the central
             `input_size - 2 border` pixels (a tighter framing of the same face crop, at a
             higher resolution); the landmarks stay normalised to the whole input.
@@ -38,9 +41,12 @@ class PFLD(ZooModel):
         Guo et al. "PFLD: A Practical Facial Landmark Detector", arXiv:1902.10859, 2019.
     """
 
-    def __init__(self, width=1.0, input_size=112, n_points=68, visibility=False, border=0, data_format=None, **kwargs):
+    def __init__(self, width=1.0, input_size=112, n_points=68, visibility=False, border=0, data_format=None,
+                 visibility_from="pooled", **kwargs):
         if not (0 < float(width) <= 4):
             raise ValueError(f"`width` must be in (0, 4]. Received: width={width!r}")
+        if visibility_from not in ("pooled", "map"):
+            raise ValueError(f"`visibility_from` must be 'pooled' or 'map'. Received: visibility_from={visibility_from!r}")
         image, df = regressor_input(input_size, data_format)
         border = int(border)
         inner = input_size - 2 * border
@@ -59,6 +65,7 @@ class PFLD(ZooModel):
         x = InvertedResidual(c(128), 2, 2, data_format=df, name="block4_1")(x)
         for i in range(1, 7):
             x = InvertedResidual(c(128), 4, 1, data_format=df, name=f"block5_{i}")(x)
+        map8 = x  # 1/8 resolution, what a layout-aware visibility head reads
         s1 = InvertedResidual(c(16), 2, 1, data_format=df, name="block6")(x)
         s2 = conv_bn_relu(s1, c(32), 3, 2, df, "conv7")
         # S3: a conv over the whole 1/16 map (7x7 at 112 px), as the paper's 7x7 valid conv.
@@ -76,10 +83,14 @@ class PFLD(ZooModel):
         a = keras.layers.Dense(32, activation="relu", name="aux_fc1")(a)
         outputs["pose"] = keras.layers.Dense(3, name="pose")(a)
         if visibility:
-            outputs["visibility"] = keras.layers.Dense(n_points, activation="sigmoid", name="visibility")(features)
+            v = features
+            if visibility_from == "map":
+                v = conv_bn_relu(map8, 16, 1, 1, df, "visibility_conv")
+                v = keras.layers.Flatten(data_format=df, name="visibility_flat")(v)
+            outputs["visibility"] = keras.layers.Dense(n_points, activation="sigmoid", name="visibility")(v)
         super().__init__(inputs=image, outputs=outputs, **kwargs)
         self._set_config(width=float(width), input_size=input_size, n_points=n_points, visibility=bool(visibility), border=border,
-                         data_format=df)
+                         data_format=df, **({"visibility_from": visibility_from} if visibility_from != "pooled" else {}))
 
     @property
     def input_size(self):
