@@ -57,6 +57,11 @@ def variant_config(base, overrides, steps):
     return config, (train, val)
 
 
+def _steps(config, samples):
+    """Optimizer steps a variant's config takes on its training samples."""
+    return config["epochs"] * math.ceil(len(samples[0]) / config["batch_size"])
+
+
 def _earlier_rows(path, recipe, steps):
     """The rows an earlier call measured at the same recipe and budget (kept: a call may add one
     variant to the table without retraining the others)."""
@@ -89,14 +94,14 @@ def main():
             pre_config, pre_samples = variant_config(base, PRETRAIN[name], pre_steps)
             pre_run = os.path.join(args.out, f"{args.recipe}_{name}_{args.steps}_stage1")
             train(pre_config, pre_run, resume=os.path.isfile(os.path.join(pre_run, "state.json")), samples=pre_samples)
-            pre_steps = pre_config["epochs"] * math.ceil(len(pre_samples[0]) / pre_config["batch_size"])
+            pre_steps = _steps(pre_config, pre_samples)
             overrides = {**overrides, "init_weights": os.path.join(pre_run, "best.weights.h5"), "init_backbone": None}
             steps = args.steps - pre_steps
         config, samples = variant_config(base, overrides, steps)
         run = os.path.join(args.out, f"{args.recipe}_{name}_{args.steps}")
         result = train(config, run, resume=os.path.isfile(os.path.join(run, "state.json")), samples=samples)
         row = {"variant": name, "what": what, "epochs": config["epochs"],
-               "steps": pre_steps + config["epochs"] * math.ceil(len(samples[0]) / config["batch_size"]),
+               "steps": pre_steps + _steps(config, samples),
                "best_val_nme_%": 100 * result["state"]["best"]}
         row.update(held_out_metrics(result["regressor"]))
         rows = [r for r in rows if r["variant"] != name] + [row]

@@ -33,10 +33,10 @@ def run(args):
     if args.restorer != "none" or args.detector != "none" or args.recrop is not None:
         from zoo.pipeline.landmarker import Landmarker
 
-        restoring = args.restorer != "none"
+        restoring = args.restorer != "none"  # without a restorer there is nothing to decide or restore
         model = Landmarker(detector=args.detector, regressor=args.regressor, restorer=args.restorer,
-                           occlusion=args.occlusion if restoring else "none", iterations=args.iterations if restoring else 0, flip=args.flip, segmenter=args.segmenter,
-                           recrop=args.recrop)
+                           occlusion=args.occlusion if restoring else "none", iterations=args.iterations if restoring else 0,
+                           flip=args.flip, segmenter=args.segmenter, recrop=args.recrop)
     else:
         model = resolve_regressor(args.regressor)
     m, _ = evaluate_folder(model, args.data, args.out, args.pattern, args.batch_size, args.save_predictions, label=args.regressor,
