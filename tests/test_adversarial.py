@@ -131,3 +131,51 @@ def test_kill_9_loses_at_most_one_checkpoint_interval(faces, tmp_path):
     ds = InpaintDataset(faces, batch_size=4, image_size=32, patch=16, seed=3)
     state = run.run(ds, resume=True, log_every=1)
     assert state["step"] == saved + 2 and np.isfinite(state["history"][-1]["g_total"])
+
+
+def test_generator_learning_rate_cosine_decay(faces, tmp_path):
+    import keras
+
+    from zoo.training.adversarial import generator_learning_rate
+
+    assert generator_learning_rate({"g_lr": 1e-3, "t_g": 5}) == 1e-3
+    sched = generator_learning_rate({"g_lr": 1e-3, "g_lr_decay": "cosine", "t_g": 4, "t_joint": 6, "g_lr_floor": 0.1})
+    lrs = [float(keras.ops.convert_to_numpy(sched(s))) for s in (0, 5, 10, 20)]
+    np.testing.assert_allclose(lrs, [1e-3, 1e-4 + 0.9e-3 * 0.5, 1e-4, 1e-4], rtol=1e-5)
+    # the autoencoder (no discriminators) decays over its t_g alone
+    ae = generator_learning_rate({"g_lr": 1e-3, "g_lr_decay": "cosine", "t_g": 4, "t_joint": 6}, adversarial=False)
+    assert float(keras.ops.convert_to_numpy(ae(4))) == pytest.approx(5e-5)
+    with pytest.raises(ValueError, match="g_lr_decay"):
+        generator_learning_rate({"g_lr_decay": "linear", "t_g": 3})
+    # a run's generator optimiser follows it, and a resumed run picks it up where it stopped
+    ds = InpaintDataset(faces, batch_size=4, image_size=32, patch=16, seed=3)
+    cfg = dict(t_g=2, t_d=1, t_joint=2, patch=16, checkpoint_every=1, g_lr=1e-3, g_lr_decay="cosine")
+    run = AdversarialRun(*_nets(), cfg, str(tmp_path))
+    run.run(ds, max_steps=3)
+    again = AdversarialRun(*_nets(), cfg, str(tmp_path))
+    again.restore()
+    assert int(keras.ops.convert_to_numpy(again.g_opt.iterations)) == 2  # generator updates, not steps
+    assert float(keras.ops.convert_to_numpy(again.g_opt.learning_rate)) == pytest.approx(
+        float(keras.ops.convert_to_numpy(sched.__class__(1e-3, 4, alpha=0.05)(2))), rel=1e-5)
+
+
+def test_restorer_run_starts_from_another_runs_generator(tmp_path):
+    import keras
+
+    from zoo.training.restorer import train_restorer
+
+    config = {"name": "t", "task": "restorer", "generator": "gania_generator", "adversarial": False,
+              "generator_kwargs": {"image_size": 32, "base_filters": 4},
+              "data": {"landmark_sets": [["aligned_300w", "afw_1*"]]}, "batch_size": 2,
+              "schedule": {"t_g": 2, "patch": 16, "checkpoint_every": 1}}
+    train_restorer(config, str(tmp_path / "a"), limit=4)
+    parent = str(tmp_path / "a" / "generator.weights.h5")
+    train_restorer(dict(config, init_weights=parent, init_preset="gania_128"), str(tmp_path / "b"), limit=4, max_steps=0)
+    a, b = (zoo.create_model("gania_generator", image_size=32, base_filters=4) for _ in range(2))
+    a.load_weights(parent)
+    b.load_weights(str(tmp_path / "b" / "generator.weights.h5"))
+    for x, y in zip(a.weights, b.weights):  # the file wins over the preset, and is loaded whole
+        np.testing.assert_array_equal(keras.ops.convert_to_numpy(x), keras.ops.convert_to_numpy(y))
+    wider = dict(config, generator_kwargs={"image_size": 32, "base_filters": 8}, init_weights=parent)
+    with pytest.raises(ValueError, match="generator.weights.h5"):
+        train_restorer(wider, str(tmp_path / "c"), limit=4, max_steps=0)

@@ -89,3 +89,34 @@ def test_bad_arguments(kwargs, message):
 def test_bad_rank():
     with pytest.raises(ValueError, match="4D"):
         SelfAttention2D()(np.zeros((2, 8, 16), "float32"))
+
+
+def test_masked_attention_never_reads_the_hole(rng):
+    x = rng.normal(size=(3, 8, 8, 16)).astype("float32")
+    hole = np.zeros((3, 32, 32, 1), "float32")  # 4x the features' grid: max-pooled to it
+    hole[0, :8, 4:12] = 1.0  # cells (0..1, 1..2)
+    hole[1, 5, 5] = 1.0  # one pixel marks its whole cell (1, 1)
+    hole[2] = 1.0  # all missing: uniform weights, finite
+    layer = SelfAttention2D(masked=True, gamma_initializer=keras.initializers.Constant(1.0))
+    y = keras.ops.convert_to_numpy(layer([x, hole]))
+    assert y.shape == x.shape and np.isfinite(y).all()
+    attn = keras.ops.convert_to_numpy(layer.attention_map([x, hole])).reshape(3, 64, 8, 8)
+    np.testing.assert_allclose(attn.sum((-1, -2)), 1.0, atol=1e-5)
+    assert attn[0, :, 0:2, 1:3].max() == 0.0 and attn[0, :, 2:, :].min() > 0.0
+    assert attn[1, :, 1, 1].max() == 0.0
+    np.testing.assert_allclose(attn[2], 1.0 / 64, atol=1e-6)
+    # the hole's features reach no visible cell: change them, what the visible cells get is unchanged
+    cells = np.kron(keras.ops.convert_to_numpy(keras.ops.max_pool(hole, 4, 4)), np.ones((1, 1, 1, 16))) > 0
+    x2 = np.where(cells, rng.normal(size=x.shape) * 10, x).astype("float32")
+    y2 = keras.ops.convert_to_numpy(layer([x2, hole]))
+    keep = ~cells[:2]
+    np.testing.assert_allclose((y2 - x2)[:2][keep], (y - x)[:2][keep], atol=1e-4)
+
+
+def test_masked_attention_config_and_errors(rng):
+    layer = SelfAttention2D(masked=True)
+    assert SelfAttention2D.from_config(layer.get_config()).masked
+    with pytest.raises(ValueError, match=r"\[features, hole\]"):
+        layer(np.zeros((1, 4, 4, 8), "float32"))
+    with pytest.raises(ValueError, match="multiple"):
+        SelfAttention2D(masked=True)([np.zeros((1, 4, 4, 8), "float32"), np.zeros((1, 6, 6, 1), "float32")])

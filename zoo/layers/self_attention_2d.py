@@ -15,11 +15,18 @@ class SelfAttention2D(keras.layers.Layer):
     scalar: `y = gamma * o + x`. `gamma` starts at 0, so the layer is the identity at
     initialisation and lets the network learn how much non-local evidence to use.
 
+    With `masked=True` (for inpainting) the layer is called on `[x, hole]`, `hole` a
+    `(B, Hm, Wm, 1)` map (1 = missing pixel) at `x`'s resolution or an integer multiple of it:
+    it is max-pooled to `x`'s grid, and no position attends to a cell that holds any missing
+    pixel, so the hole is filled from what the image shows (the contextual-attention idea of
+    Yu et al. 2018, in SAGAN's form). Where the whole map is missing the weights are uniform.
+
     Args:
         key_ratio: int, channel reduction of query and key (8 in SAGAN).
         spectral_norm: bool, wrap the 1x1 convolutions in spectral normalisation (SAGAN
             uses it in both generator and discriminator).
         gamma_initializer: initializer of `gamma`; "zeros" as in the paper.
+        masked: bool, take `[x, hole]` and attend only to cells outside the hole.
         data_format: "channels_last" or "channels_first"; defaults to
             `keras.config.image_data_format()`.
 
@@ -38,16 +45,20 @@ class SelfAttention2D(keras.layers.Layer):
         key_ratio=8,
         spectral_norm=False,
         gamma_initializer="zeros",
+        masked=False,
         data_format=None,
         **kwargs,
     ):
         super().__init__(**kwargs)
+        self.masked = bool(masked)
         self.key_ratio = check_positive_int("key_ratio", key_ratio)
         self.spectral_norm = bool(spectral_norm)
         self.gamma_initializer = keras.initializers.get(gamma_initializer)
         self.data_format = check_data_format(data_format)
 
     def build(self, input_shape):
+        if self.masked:
+            input_shape = self._split_shape(input_shape)
         if len(input_shape) != 4:
             raise ValueError(
                 f"SelfAttention2D expects a 4D input (batch, H, W, C) or (batch, C, H, W). "
@@ -74,6 +85,33 @@ class SelfAttention2D(keras.layers.Layer):
         )
         super().build(input_shape)
 
+    def _split_shape(self, input_shape):
+        if not (isinstance(input_shape, (list, tuple)) and len(input_shape) == 2 and isinstance(input_shape[0], (list, tuple))):
+            raise ValueError(f"SelfAttention2D(masked=True) is called on [features, hole]. Received input_shape={input_shape}")
+        return tuple(input_shape[0])
+
+    def _split(self, inputs):
+        if not self.masked:
+            return inputs, None
+        if not isinstance(inputs, (list, tuple)) or len(inputs) != 2:
+            raise ValueError("SelfAttention2D(masked=True) is called on [features, hole]")
+        return inputs[0], inputs[1]
+
+    def _hole_cells(self, x, hole):
+        """(batch, 1, H*W) bool: the cells of x's grid that hold any missing pixel."""
+        spatial = (1, 2) if self.data_format == "channels_last" else (2, 3)
+        xs, hs = ops.shape(x), ops.shape(hole)
+        factors = []
+        for a in spatial:
+            if hs[a] % xs[a]:
+                raise ValueError(f"the hole map's size {tuple(hs)} is not a multiple of the features' {tuple(xs)}")
+            factors.append(hs[a] // xs[a])
+        hole = ops.cast(hole, "float32")
+        if factors != [1, 1]:
+            hole = ops.max_pool(hole, pool_size=tuple(factors), strides=tuple(factors), padding="valid",
+                                data_format=self.data_format)
+        return ops.reshape(ops.greater(self._flatten(hole), 0.5), (-1, 1, xs[spatial[0]] * xs[spatial[1]]))
+
     def _flatten(self, t):
         # -> (batch, H*W, C)
         if self.data_format == "channels_first":
@@ -85,13 +123,21 @@ class SelfAttention2D(keras.layers.Layer):
         return layer(inputs, training=training)
 
     def attention_map(self, inputs, training=None):
-        """The (batch, H*W, H*W) softmax attention map: row i = where position i looks."""
-        q = self._flatten(self._conv(self.query_conv, inputs, training))
-        k = self._flatten(self._conv(self.key_conv, inputs, training))
-        return ops.softmax(ops.matmul(q, ops.transpose(k, (0, 2, 1))), axis=-1)
+        """The (batch, H*W, H*W) softmax attention map: row i = where position i looks
+        (`inputs` = `[x, hole]` when masked)."""
+        x, hole = self._split(inputs)
+        q = self._flatten(self._conv(self.query_conv, x, training))
+        k = self._flatten(self._conv(self.key_conv, x, training))
+        logits = ops.matmul(q, ops.transpose(k, (0, 2, 1)))
+        if hole is None:
+            return ops.softmax(logits, axis=-1)
+        # masked keys get a large finite negative logit (never -inf: a fully masked row stays finite)
+        logits = ops.where(self._hole_cells(x, hole), ops.cast(-1e9, "float32"), ops.cast(logits, "float32"))
+        return ops.cast(ops.softmax(logits, axis=-1), q.dtype)
 
     def call(self, inputs, training=None):
         attn = self.attention_map(inputs, training=training)
+        inputs, _ = self._split(inputs)
         v = self._flatten(self._conv(self.value_conv, inputs, training))
         o = ops.matmul(attn, v)  # (batch, H*W, C)
         if self.data_format == "channels_last":
@@ -103,7 +149,7 @@ class SelfAttention2D(keras.layers.Layer):
         return ops.cast(self.gamma, o.dtype) * o + inputs
 
     def compute_output_shape(self, input_shape):
-        return input_shape
+        return self._split_shape(input_shape) if self.masked else input_shape
 
     def get_config(self):
         config = super().get_config()
@@ -112,6 +158,7 @@ class SelfAttention2D(keras.layers.Layer):
                 "key_ratio": self.key_ratio,
                 "spectral_norm": self.spectral_norm,
                 "gamma_initializer": keras.initializers.serialize(self.gamma_initializer),
+                "masked": self.masked,
                 "data_format": self.data_format,
             }
         )

@@ -73,6 +73,20 @@ def backend_steps():
     return importlib.import_module(f"zoo.training.{name}").Steps
 
 
+def generator_learning_rate(cfg, adversarial=True):
+    """The generator's learning rate: the constant `g_lr`, or with `g_lr_decay: "cosine"` a
+    `keras.optimizers.schedules.CosineDecay` over the generator's updates (counted by the
+    optimiser, so a resumed run picks the schedule up where it stopped)."""
+    lr = float(cfg.get("g_lr", 2e-4))
+    decay = cfg.get("g_lr_decay")
+    if decay in (None, "none", "constant"):
+        return lr
+    if decay != "cosine":
+        raise ValueError(f"`g_lr_decay` must be 'cosine' or None. Received: g_lr_decay={decay!r}")
+    updates = cfg["t_g"] + (cfg.get("t_joint", 0) if adversarial else 0)
+    return keras.optimizers.schedules.CosineDecay(lr, decay_steps=max(1, updates), alpha=float(cfg.get("g_lr_floor", 0.05)))
+
+
 class AdversarialRun:
     """Owns the networks, optimisers, schedule and checkpoints of one GAN-IA training run.
 
@@ -80,7 +94,10 @@ class AdversarialRun:
         generator: the restorer (`GANIAGenerator` or `DecorruptAutoencoder`).
         global_d, local_d: discriminators, or None for a reconstruction-only run (the autoencoder).
         cfg: dict with `t_g`, `t_d`, `t_joint` (steps), `patch`, `lambda1`, `lambda2`,
-            `adversarial`, `outside_weight`, `g_lr`, `d_lr`, `checkpoint_every`.
+            `adversarial`, `outside_weight`, `g_lr`, `d_lr`, `checkpoint_every`, and optionally
+            `g_lr_decay: "cosine"` (the generator's rate follows a cosine from `g_lr` to
+            `g_lr_floor` x `g_lr`, default 0.05, over its `t_g + t_joint` updates; the
+            discriminators' stays constant).
         out_dir: checkpoint folder.
     """
 
@@ -89,7 +106,7 @@ class AdversarialRun:
         self.cfg = dict(cfg)
         self.out_dir = out_dir
         os.makedirs(out_dir, exist_ok=True)
-        self.g_opt = keras.optimizers.Adam(cfg.get("g_lr", 2e-4), beta_1=0.5)
+        self.g_opt = keras.optimizers.Adam(generator_learning_rate(self.cfg, global_d is not None), beta_1=0.5)
         self.d_opt = keras.optimizers.Adam(cfg.get("d_lr", 2e-4), beta_1=0.5) if global_d is not None else None
         self.g_opt.build(generator.trainable_variables)
         if self.d_opt is not None:

@@ -40,13 +40,12 @@ def train_restorer(config, out_dir, resume=False, max_steps=None, limit=None):
     ds = InpaintDataset(items, batch_size=config["batch_size"], image_size=size, patch=config["schedule"]["patch"],
                         occluder_bank=bank, seed=config.get("seed", 0))
     g, dg, dl = build(config)
-    if config.get("init_preset") and not resume:
-        # continue from a shipped restorer: its generator (presets ship no discriminators; the
-        # schedule's discriminator phase trains fresh ones before the joint phase)
-        from zoo.training.supervised import init_from_preset
+    # continue from another run's generator (`init_weights`, whole or not at all) or a shipped
+    # restorer (`init_preset`, layer by layer); presets ship no discriminators: the schedule's
+    # discriminator phase trains fresh ones before the joint phase
+    from zoo.training.supervised import initialise
 
-        fresh = init_from_preset(g, config["init_preset"])
-        print(f"generator initialised from preset {config['init_preset']!r}; new layers: {', '.join(fresh) or 'none'}", flush=True)
+    initialise(g, config, resume=resume)
     run = AdversarialRun(g, dg, dl, config["schedule"], out_dir)
     atomic_write_json(os.path.join(out_dir, "config.json"), {**config, "backend": keras.backend.backend(), "faces": len(items)})
     return run.run(ds, resume=resume, max_steps=max_steps)

@@ -53,6 +53,7 @@ def build_unet(
     activation,
     spectral_norm_attention,
     data_format,
+    masked_attention=False,
 ):
     """Returns (inputs dict, outputs dict) of the inpainting U-Net."""
     df = data_format
@@ -75,15 +76,19 @@ def build_unet(
 
     if dilation_rates:
         x = DilatedBlock(filters[-1], dilation_rates, activation=activation, data_format=df, name="dilated")(x)
+    def attend(x, name):
+        layer = SelfAttention2D(spectral_norm=spectral_norm_attention, masked=masked_attention, data_format=df, name=name)
+        return layer([x, mask]) if masked_attention else layer(x)
+
     if 8 in attention_at:
-        x = SelfAttention2D(spectral_norm=spectral_norm_attention, data_format=df, name="attention_8")(x)
+        x = attend(x, "attention_8")
 
     for level in (2, 1, 0):
         factor = LEVEL_FACTORS[level]
         up_in = [x, skips[level]] if skip else x
         x = UpBlock(filters[level], upsample=upsample, activation=activation, data_format=df, name=f"up_{factor}")(up_in)
         if factor in attention_at:
-            x = SelfAttention2D(spectral_norm=spectral_norm_attention, data_format=df, name=f"attention_{factor}")(x)
+            x = attend(x, f"attention_{factor}")
 
     restored = keras.layers.Conv2D(3, 3, padding="same", activation="tanh", data_format=df, name="to_rgb")(x)
     restored = keras.layers.Identity(name="restored")(restored)

@@ -27,6 +27,9 @@ class GANIAGenerator(ZooModel):
         upsample: "transpose" (paper) or "resize" (faster to train on JAX/XLA:CPU).
         activation: activation of every block.
         spectral_norm_attention: bool, spectral normalisation inside the attention layers.
+        masked_attention: bool, every attention layer reads the occlusion mask and attends only
+            to cells outside the hole (`SelfAttention2D(masked=True)`): the hole is filled from
+            what the face shows, not from its own empty features. Off in the paper's SAGAN form.
         data_format: "channels_last" / "channels_first" (default: keras config).
 
     Example:
@@ -52,6 +55,7 @@ class GANIAGenerator(ZooModel):
         upsample="transpose",
         activation="elu",
         spectral_norm_attention=False,
+        masked_attention=False,
         data_format=None,
         **kwargs,
     ):
@@ -74,9 +78,12 @@ class GANIAGenerator(ZooModel):
             activation,
             bool(spectral_norm_attention),
             data_format,
+            masked_attention=bool(masked_attention),
         )
         super().__init__(inputs=inputs, outputs=outputs, **kwargs)
+        extra = {"masked_attention": True} if masked_attention else {}  # written only when on: older configs stay
         self._set_config(
+            **extra,
             image_size=image_size,
             base_filters=base_filters,
             attention_at=list(attention_at),
