@@ -15,7 +15,11 @@ Beside them, what matters downstream and what the eye sees:
   face's (1 = the real face's balance of directions, whatever the amount of texture; horizontal
   bands raise it; a blurry fill is not rewarded, unlike `banding`).
 
-    python benchmarks/inpainting.py --restorers autoencoder_128,gania_128 [--grid out.png] [--regressor drn_300w]
+- with `--attention-off`, each restorer with self-attention is measured again with every gamma set
+  to 0 (the same trained network without what its attention adds: what the attention is worth
+  in the trained model, beside the retrained no-attention ablation).
+
+    python benchmarks/inpainting.py --restorers autoencoder_128,gania_128 [--grid out.png] [--regressor drn_300w] [--attention-off]
 
 A restorer is a preset name, a `.keras` file or a restorer run folder. Prints a table, writes
 benchmarks/results/inpainting.json and, with --grid, a PNG grid (original / occluded / each
@@ -65,12 +69,32 @@ def attention_gammas(model):
             for layer in inner._flatten_layers() if isinstance(layer, SelfAttention2D)}
 
 
+def restore_without_attention(model, inputs, masks):
+    """The restorer's fills with every self-attention gamma set to 0 (restored after)."""
+    import keras
+
+    from zoo.layers import SelfAttention2D
+    from zoo.pipeline import restore_images
+
+    layers = [l for l in getattr(model, "model", model)._flatten_layers() if isinstance(l, SelfAttention2D)]
+    saved = [keras.ops.convert_to_numpy(l.gamma) for l in layers]
+    try:
+        for layer in layers:
+            layer.gamma.assign(0.0)
+        return restore_images(model, inputs, masks, blend=False)
+    finally:
+        for layer, value in zip(layers, saved):
+            layer.gamma.assign(value)
+
+
 def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("--restorers", required=True, help="comma-separated preset names or .keras files")
     p.add_argument("--limit", type=int)
     p.add_argument("--grid", help="write a PNG grid of 6 faces: original / occluded / each restorer / the last + blend")
     p.add_argument("--out", default="inpainting.json", help="results file name under benchmarks/results/")
+    p.add_argument("--attention-off", action="store_true",
+                   help="also measure each restorer with self-attention with its gammas set to 0")
     p.add_argument("--regressor", default="drn_300w", help="the fixed regressor whose NME is measured on every row ('none': skip)")
     args = p.parse_args()
 
@@ -103,6 +127,9 @@ def main():
         if gammas:
             rows[-2]["attention_gamma"] = gammas
             print(f"{label}: attention gamma " + ", ".join(f"{k} {v:+.4f}" for k, v in gammas.items()), flush=True)
+            if args.attention_off:
+                rows.append(row(f"{label}, attention off (gamma = 0)", clean,
+                                restore_without_attention(model, inputs, masks), masks, reg, points))
         columns.append([plain[i] for i in shown])
         grid_names.append(label)
     columns.append([blended[i] for i in shown])  # the last restorer + Poisson blending
