@@ -170,7 +170,7 @@ def main(argv=None):
     p.add_argument("--faces", type=int, default=160)
     p.add_argument("--detector", default="blazeface_short")
     p.add_argument("--regressor", default="drn_300w", help="the shapes the residual is measured on")
-    p.add_argument("--restorers", default="gania_128,autoencoder_128,gania_128_no_attention")
+    p.add_argument("--restorers", default="gania_128,autoencoder_128", help="restorer presets (or run folders) to calibrate")
     p.add_argument("--hole", type=float, default=0.06, help="margin of the restored hole around each component (x face size)")
     p.add_argument("--confidence-regressors", default="", help="heatmap regressor presets to calibrate for occlusion='confidence'")
     p.add_argument("--segmenters", default="", help="occluder segmenter presets to calibrate for occlusion='segmentation' "
