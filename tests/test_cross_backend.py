@@ -25,6 +25,7 @@ HERE = os.path.dirname(os.path.abspath(__file__))
 def _models():
     return {
         "generator": GANIAGenerator(image_size=32, base_filters=4, attention_at=(8, 2)),
+        "generator_masked": GANIAGenerator(image_size=32, base_filters=4, attention_at=(8, 2), masked_attention=True),
         "autoencoder": DecorruptAutoencoder(image_size=32, base_filters=4),
         "global_d": GlobalDiscriminator(image_size=32, base_filters=4),
         "local_d": LocalDiscriminator(patch_size=16, base_filters=4, attention_at=(4,)),
@@ -40,7 +41,7 @@ def test_saved_model_loads_under_other_backend(other, tmp_path, rng):
             if isinstance(layer, SelfAttention2D):
                 layer.gamma.assign(0.5)
         size = model.inputs[0].shape[1]
-        if stem in ("generator", "autoencoder"):
+        if stem in ("generator", "generator_masked", "autoencoder"):
             mask = np.zeros((2, size, size, 1), "float32")
             mask[:, 5:20, 8:24] = 1
             x = {"image": rng.uniform(-1, 1, (2, size, size, 3)).astype("float32"), "mask": mask}
