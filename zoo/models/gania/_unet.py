@@ -76,6 +76,7 @@ def build_unet(
 
     if dilation_rates:
         x = DilatedBlock(filters[-1], dilation_rates, activation=activation, data_format=df, name="dilated")(x)
+
     def attend(x, name):
         layer = SelfAttention2D(spectral_norm=spectral_norm_attention, masked=masked_attention, data_format=df, name=name)
         return layer([x, mask]) if masked_attention else layer(x)
