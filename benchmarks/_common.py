@@ -1,5 +1,6 @@
 """Shared helpers of the benchmark scripts: per-backend subprocesses, tables, JSON results."""
 
+import contextlib
 import json
 import os
 import platform
@@ -85,3 +86,24 @@ def update_readme(marker, markdown, readme=README):
         f.write(text)
     os.replace(readme + ".tmp", readme)
     return True
+
+
+def attention_layers(model):
+    """Every `SelfAttention2D` inside a restorer (a model or a task holding one in `.model`)."""
+    from zoo.layers import SelfAttention2D
+
+    inner = getattr(model, "model", model)
+    return [layer for layer in inner._flatten_layers() if isinstance(layer, SelfAttention2D)]
+
+
+@contextlib.contextmanager
+def kept_gammas(layers):
+    """Let the body set the attention layers' gammas; their trained values are put back after."""
+    import keras
+
+    saved = [keras.ops.convert_to_numpy(layer.gamma) for layer in layers]
+    try:
+        yield
+    finally:
+        for layer, value in zip(layers, saved):
+            layer.gamma.assign(value)

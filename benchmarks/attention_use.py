@@ -20,14 +20,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-from benchmarks._common import machine, print_table, write_json  # noqa: E402
-
-
-def attention_layers(model):
-    from zoo.layers import SelfAttention2D
-
-    inner = getattr(model, "model", model)
-    return [layer for layer in inner._flatten_layers() if isinstance(layer, SelfAttention2D)]
+from benchmarks._common import attention_layers, kept_gammas, machine, print_table, write_json  # noqa: E402
 
 
 def masked_scores(clean, outputs, masks):
@@ -56,7 +49,7 @@ def sweep(model, clean, inputs, masks, gammas):
 
     base_psnr, base_mse = measure()
     rows = [{"layer": "(as trained)", "gamma": None, "psnr_mask_db": base_psnr, "mse_mask": base_mse, "delta_db": 0.0}]
-    try:
+    with kept_gammas(layers):
         for layer, g0 in zip(layers, trained):
             for g in sorted(set(gammas) | {0.0}):
                 layer.gamma.assign(g)
@@ -68,9 +61,6 @@ def sweep(model, clean, inputs, masks, gammas):
             layer.gamma.assign(0.0)
         p, e = measure()
         rows.append({"layer": "all", "gamma": 0.0, "psnr_mask_db": p, "mse_mask": e, "delta_db": p - base_psnr})
-    finally:
-        for layer, g0 in zip(layers, trained):
-            layer.gamma.assign(g0)
     return rows, dict(zip([layer.name for layer in layers], trained))
 
 

@@ -33,7 +33,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 
-from benchmarks._common import machine, print_table, write_json  # noqa: E402
+from benchmarks._common import attention_layers, kept_gammas, machine, print_table, write_json  # noqa: E402
 
 
 def row(method, clean, outputs, masks, regressor=None, points=None):
@@ -62,29 +62,18 @@ def attention_gammas(model):
     the training made it use the attention)."""
     import keras
 
-    from zoo.layers import SelfAttention2D
-
-    inner = getattr(model, "model", model)
-    return {layer.name: float(keras.ops.convert_to_numpy(layer.gamma).reshape(-1)[0])
-            for layer in inner._flatten_layers() if isinstance(layer, SelfAttention2D)}
+    return {layer.name: float(keras.ops.convert_to_numpy(layer.gamma).reshape(-1)[0]) for layer in attention_layers(model)}
 
 
 def restore_without_attention(model, inputs, masks):
-    """The restorer's fills with every self-attention gamma set to 0 (restored after)."""
-    import keras
-
-    from zoo.layers import SelfAttention2D
+    """The restorer's fills with every self-attention gamma set to 0 (put back after)."""
     from zoo.pipeline import restore_images
 
-    layers = [l for l in getattr(model, "model", model)._flatten_layers() if isinstance(l, SelfAttention2D)]
-    saved = [keras.ops.convert_to_numpy(l.gamma) for l in layers]
-    try:
+    layers = attention_layers(model)
+    with kept_gammas(layers):
         for layer in layers:
             layer.gamma.assign(0.0)
         return restore_images(model, inputs, masks, blend=False)
-    finally:
-        for layer, value in zip(layers, saved):
-            layer.gamma.assign(value)
 
 
 def main():
