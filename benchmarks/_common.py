@@ -8,6 +8,8 @@ import subprocess
 import sys
 import time
 
+from zoo.io import atomic_write_json, atomic_write_text
+
 BACKENDS = ("tensorflow", "jax", "torch")
 RESULTS = os.path.join(os.path.dirname(os.path.abspath(__file__)), "results")
 
@@ -64,11 +66,7 @@ def _fmt(v):
 def write_json(name, payload):
     os.makedirs(RESULTS, exist_ok=True)
     path = os.path.join(RESULTS, name)
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(payload, f, indent=2)
-    os.replace(tmp, path)
-    return path
+    return atomic_write_json(path, payload)
 
 
 README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
@@ -82,9 +80,7 @@ def update_readme(marker, markdown, readme=README):
     if a not in text or b not in text:
         return False
     text = text[: text.index(a) + len(a)] + "\n" + markdown + text[text.index(b):]
-    with open(readme + ".tmp", "w") as f:
-        f.write(text)
-    os.replace(readme + ".tmp", readme)
+    atomic_write_text(readme, text)
     return True
 
 

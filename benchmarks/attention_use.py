@@ -72,7 +72,7 @@ def main():
     p.add_argument("--out", default="attention_use.json", help="results file name under benchmarks/results/")
     args = p.parse_args()
 
-    from recipes.export_preset import inpainting_test_set
+    from zoo.data.test_sets import inpainting_test_set
     from zoo.pipeline import resolve_restorer
 
     gammas = [float(v) for v in args.gammas.split(",") if v.strip()]

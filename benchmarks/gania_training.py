@@ -28,25 +28,26 @@ from benchmarks._common import BACKENDS, machine, print_table, run_worker, timed
 def worker(args):
     import keras
 
-    from recipes import get_recipe_config
     from zoo.training.adversarial import AdversarialRun
-    from zoo.training.restorer import build, load_items
+    from zoo.training.recipes import load_recipe
+    from zoo.training.restorer import build, generator_size, load_items
     from zoo.data import OccluderBank
     from zoo.data.inpaint_dataset import InpaintDataset
 
     rows = []
     for name in args.recipes.split(","):
-        config = get_recipe_config(name)
+        config = load_recipe(name)
         keras.utils.set_random_seed(0)
         items = load_items(config["data"])[:64]
         bank = OccluderBank.from_data_root(texture_paths=[p for p, _ in items[:32]])
-        size = config.get("generator_kwargs", {}).get("image_size", 256)
+        nets = build(config)
+        size = generator_size(nets[0])
         bs = config["batch_size"]
         ds = InpaintDataset(items, batch_size=bs, image_size=size, patch=config["schedule"]["patch"],
                             occluder_bank=bank, seed=0)
         batch = ds[0]
         with tempfile.TemporaryDirectory() as tmp:
-            run = AdversarialRun(*build(config), config["schedule"], tmp)
+            run = AdversarialRun(*nets, config["schedule"], tmp)
             st = run.steps
             row = {"backend": keras.backend.backend(), "recipe": name, "size": size, "batch": bs,
                    "g_params": run.generator.count_params()}

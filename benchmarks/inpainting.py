@@ -87,7 +87,7 @@ def main():
     p.add_argument("--regressor", default="drn_300w", help="the fixed regressor whose NME is measured on every row ('none': skip)")
     args = p.parse_args()
 
-    from recipes.export_preset import inpainting_test_set
+    from zoo.data.test_sets import inpainting_test_set
     from zoo.pipeline import resolve_restorer
     from zoo.data.draw import contact_sheet
     from zoo.data.image_io import write_image
@@ -96,7 +96,7 @@ def main():
     clean, inputs, masks = (list(v) for v in zip(*inpainting_test_set(args.limit)))
     reg, points = None, None
     if args.regressor != "none":
-        from recipes.export_preset import synthetic_helen_test
+        from zoo.data.test_sets import synthetic_helen_test
         from zoo.data import load_landmark_folder
         from zoo.tasks import load
 

@@ -22,11 +22,11 @@ def worker(args):
 
     import keras
 
-    from zoo.demo import demo_image
+    from zoo.data.demo import demo_image
     from zoo.pipeline import Landmarker
     from zoo.tasks import load
 
-    from recipes.export_preset import synthetic_helen_test
+    from zoo.data.test_sets import synthetic_helen_test
     from zoo.data import load_landmark_folder
 
     faces = [s.load_image() for s in load_landmark_folder(synthetic_helen_test(0))[:8]]

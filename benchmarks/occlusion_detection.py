@@ -44,7 +44,7 @@ def main(argv=None):
     from zoo.data.folders import scan_landmark_folder
     from zoo.data.shape68 import COMPONENT_NAMES
     from zoo.metrics import mask_iou, roc_auc
-    from zoo.pipeline.components import component_coverage
+    from zoo.data.components import component_coverage
     from zoo.pipeline.evaluate import read_mask
     from zoo.pipeline.landmarker import Landmarker
 

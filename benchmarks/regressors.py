@@ -71,7 +71,7 @@ def point_split(name, folder):
 
 
 def accuracy(presets):
-    from recipes.export_preset import test_sets
+    from zoo.data.test_sets import test_sets
     from zoo import load_preset
     from zoo.pipeline import evaluate_folder
 

@@ -21,6 +21,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from zoo.io import atomic_write_json  # noqa: E402
 from benchmarks._common import RESULTS, machine, print_table, update_readme, write_json  # noqa: E402
 
 CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache", "table1")
@@ -59,7 +60,7 @@ SETS = ("occluded", "clean")
 
 
 def data_sets():
-    from recipes.export_preset import synthetic_helen_test
+    from zoo.data.test_sets import synthetic_helen_test
     from zoo.data import dataset_path
 
     return {"occluded": (synthetic_helen_test(0), "*"), "clean": (dataset_path("300w"), "helen_testset_*")}
@@ -212,9 +213,7 @@ def main(argv=None):
                 print(f"skip {key}: dlib-bin / face-recognition-models not installed (pip install -e '.[bench]')", flush=True)
                 break
             r["backend"] = keras.backend.backend()
-            with open(path + ".tmp", "w") as f:
-                json.dump(r, f)
-            os.replace(path + ".tmp", path)
+            atomic_write_json(path, r, indent=None)
             results.append(r)
             print(f"{key:<20} {set_name:<9} NME {100 * np.mean(r['per_image']):.2f}%", flush=True)
     summary = [summarize_row(r) for r in results]

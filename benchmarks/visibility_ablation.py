@@ -65,7 +65,7 @@ def main():
     args = p.parse_args()
     import numpy as np
 
-    from recipes.export_preset import test_sets
+    from zoo.data.test_sets import test_sets
     from zoo.data import load_landmark_folder
     from zoo.pipeline import evaluate_folder
 

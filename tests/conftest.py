@@ -15,6 +15,18 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
 
+# The backend-sensitive part of the suite (what CI runs under JAX, torch and TensorFlow without
+# oneDNN): every test under these folders, and any test marked `backend` elsewhere.
+BACKEND_FOLDERS = ("layers", "models", "losses", "training", "presets")
+
+
+def pytest_collection_modifyitems(config, items):
+    for item in items:
+        rel = os.path.relpath(str(item.path), os.path.join(ROOT, "tests"))
+        if rel.split(os.sep)[0] in BACKEND_FOLDERS:
+            item.add_marker(pytest.mark.backend)
+
+
 def pytest_report_header(config):
     return f"keras {keras.__version__}, backend {keras.backend.backend()}, image_data_format {keras.config.image_data_format()}"
 

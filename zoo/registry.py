@@ -1,8 +1,10 @@
 """A small timm-style registry of the zoo's components.
 
 Every public component registers itself once, under a kind (``layer``, ``model``,
-``head``, ``loss``, ``recipe``, ``preset``) and a unique name, with a one-line description.
-Models are built by name with :func:`create_model`, listed with :func:`list_models`.
+``regressor``, ``loss``, ``metric``, ``preset``) and a unique name, with a one-line description.
+Models are built by name with :func:`create_model`, listed with :func:`list_models`. The
+registry imports nothing of the zoo: importing `zoo` registers its components. Recipes are not
+registered: they are files (`zoo.training.recipes`), read only by `train` and `list --kind recipe`.
 """
 
 from __future__ import annotations
@@ -11,7 +13,8 @@ import fnmatch
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
-KINDS = ("layer", "model", "head", "loss", "metric", "recipe", "preset")
+KINDS = ("layer", "model", "regressor", "loss", "metric", "preset")
+MODEL_KINDS = ("model", "regressor")
 
 
 @dataclass(frozen=True)
@@ -46,7 +49,6 @@ def register(kind, name, description, factory=None, **defaults):
 
 def entries(kind=None, pattern="*"):
     """All entries of `kind` (all kinds when None) whose name matches the glob `pattern`."""
-    _import_components()
     out = [
         e
         for (k, n), e in _REGISTRY.items()
@@ -55,18 +57,9 @@ def entries(kind=None, pattern="*"):
     return sorted(out, key=lambda e: (KINDS.index(e.kind), e.name))
 
 
-def get(kind, name):
-    _import_components()
-    try:
-        return _REGISTRY[(kind, name)]
-    except KeyError:
-        known = ", ".join(e.name for e in entries(kind)) or "none"
-        raise KeyError(f"No {kind} named {name!r}. Registered {kind}s: {known}") from None
-
-
 def list_models(pattern="*"):
     """Names of registered models (regressors, restorers, discriminators) matching `pattern`."""
-    return [e.name for e in entries("model", pattern)] + [e.name for e in entries("head", pattern)]
+    return [e.name for kind in MODEL_KINDS for e in entries(kind, pattern)]
 
 
 def create_model(name, **overrides):
@@ -75,29 +68,10 @@ def create_model(name, **overrides):
     Example:
     >>> g = create_model("gania_generator", image_size=128)
     """
-    _import_components()
-    entry = _REGISTRY.get(("model", name)) or _REGISTRY.get(("head", name))
+    entry = _REGISTRY.get(("model", name)) or _REGISTRY.get(("regressor", name))
     if entry is None:
         raise KeyError(
             f"No model named {name!r}. Registered models: {', '.join(list_models()) or 'none'}"
         )
     kwargs = {**entry.defaults, **overrides}
     return entry.factory(**kwargs)
-
-
-_IMPORTED = False
-
-
-def _import_components():
-    """Import the packages whose modules register themselves (once)."""
-    global _IMPORTED
-    if _IMPORTED:
-        return
-    _IMPORTED = True
-    import importlib
-
-    for mod in ("zoo.layers", "zoo.models", "zoo.losses", "zoo.metrics", "zoo.presets"):
-        importlib.import_module(mod)
-    from zoo.training.recipe_files import load_recipes
-
-    load_recipes()  # the recipes folder registers its recipes (none in a wheel install)

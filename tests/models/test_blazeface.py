@@ -17,7 +17,7 @@ def _np(x):
 
 def _reference_inputs():
     """The fixture's reference faces, prepared as the converter did (ZOO_DATA for the 300-W crops)."""
-    from recipes.convert_blazeface import reference_inputs
+    from zoo.models.blazeface.convert import reference_inputs
 
     return reference_inputs()
 

@@ -10,7 +10,7 @@ import zoo
 from zoo.losses import heatmap_loss
 from zoo.models import PIPNet
 from zoo.models.mobilenet_v2 import IMAGENET_MEAN, IMAGENET_STD, convert, mobilenet_v2_features
-from zoo.models.pipnet.pipnet import ChannelAffine, HeatmapDecode
+from zoo.layers import ChannelAffine, HeatmapDecode
 
 
 def _perfect_maps(lm, size, border, grid):

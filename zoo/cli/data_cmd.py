@@ -8,6 +8,7 @@ import numpy as np
 
 from zoo.data.folders import list_face_images, scan_landmark_folder
 from zoo.data.image_io import IMAGE_EXTENSIONS, ImageError, read_image, write_image
+from zoo.data.shape68 import OUTER_EYE_CORNERS
 
 
 def add_parser(sub):
@@ -56,7 +57,7 @@ def check(args):
     print(f"{'set':<20} {'n':>6} {'inter-ocular px':>16} {'face box px':>12} {'flags':>8}")
     for name, items in sorted(groups.items()):
         pts = np.stack([s.points for s in items])
-        io = np.linalg.norm(pts[:, 36] - pts[:, 45], axis=-1)
+        io = np.linalg.norm(pts[:, OUTER_EYE_CORNERS[0]] - pts[:, OUTER_EYE_CORNERS[1]], axis=-1)
         box = (pts.max(1) - pts.min(1)).max(-1)
         nflag = sum(s.flags is not None for s in items)
         print(f"{name:<20} {len(items):>6} {io.mean():>10.1f} ±{io.std():>4.1f} {box.mean():>12.1f} {nflag:>8}")

@@ -2,23 +2,25 @@
 
 
 def add_parser(sub):
-    from zoo.pipeline.landmarker import OCCLUSION_MODES
+    from zoo.pipeline.landmarker import OCCLUSION_MODES, landmarker_defaults
 
+    d = landmarker_defaults()
     p = sub.add_parser("eval", help="evaluate a landmark regressor on a folder of face crops + .pts")
     p.add_argument("--data", required=True, help="folder of face crops with same-stem .pts files")
     p.add_argument("--regressor", required=True, help="a preset, a registered model, or a .keras file")
     p.add_argument("--out", required=True, help="output folder: metrics.json, per_image.csv, ced.png")
     p.add_argument("--pattern", default="*", help="glob on file names (default: all)")
-    p.add_argument("--batch-size", type=int, default=32)
+    p.add_argument("--batch-size", type=int, default=32, help="faces per batch (default: 32)")
     p.add_argument("--save-predictions", action="store_true", help="write OUT/predictions/<stem>.pts")
     p.add_argument("--flip", action="store_true", help="test-time flip augmentation (average with the mirrored crop)")
     p.add_argument("--restorer", default="none", help="restorer preset / .keras / run folder: evaluate the restore-and-regress "
                    "cascade (default none: the regressor alone)")
     p.add_argument("--detector", default="none", help="detector preset: find the face first (default none: the crop is the face)")
-    p.add_argument("--occlusion", default="auto", choices=list(OCCLUSION_MODES),
-                   help="cascade: how occluded components are found (oracle: DIR/masks/<stem>.png)")
-    p.add_argument("--segmenter", default="occluder_seg_mnv2", help="cascade: occluder segmenter preset for --occlusion segmentation")
-    p.add_argument("--iterations", type=int, default=1, help="cascade: restore-and-regress rounds")
+    p.add_argument("--occlusion", default=d["occlusion"], choices=list(OCCLUSION_MODES),
+                   help=f"cascade: how occluded components are found (oracle: DIR/masks/<stem>.png; default: {d['occlusion']})")
+    p.add_argument("--segmenter", default=d["segmenter"],
+                   help=f"cascade: occluder segmenter preset for --occlusion segmentation (default: {d['segmenter']})")
+    p.add_argument("--iterations", type=int, default=d["iterations"], help=f"cascade: restore-and-regress rounds (default: {d['iterations']})")
     p.add_argument("--recrop", type=int, default=None,
                    help="rounds of re-cropping around the predicted shape with the regressor's framing, then regressing again "
                         "(default: 0 on a given crop, 1 after a detector)")

@@ -1,25 +1,38 @@
-"""`python -m zoo list [--kind KIND] [PATTERN]`: every registered component, one line each."""
+"""`python -m zoo list [--kind KIND] [PATTERN]`: every registered component and every recipe, one
+line each."""
 
 from zoo import registry
 
+KINDS = registry.KINDS + ("recipe",)
+
 
 def add_parser(sub):
-    p = sub.add_parser("list", help="list registered layers, models, heads, recipes and presets")
+    p = sub.add_parser("list", help="list registered layers, models, regressors, losses, metrics, presets and the recipes")
     p.add_argument("pattern", nargs="?", default="*", help="glob on the name (default: all)")
-    p.add_argument("--kind", choices=registry.KINDS, help="only this kind")
+    p.add_argument("--kind", choices=KINDS, help="only this kind (default: all)")
     p.set_defaults(func=run)
 
 
+def _recipes(pattern):
+    """`(name, description)` of the recipe files in the recipes folder (read, never executed)."""
+    from zoo.training.recipes import list_recipes, load_recipe
+
+    return [(name, load_recipe(path).get("description", "")) for name, path in list_recipes(pattern).items()]
+
+
 def run(args):
-    rows = registry.entries(args.kind, args.pattern)
+    rows = [(e.kind, e.name, e.description) for e in registry.entries(args.kind if args.kind != "recipe" else "-", args.pattern)]
+    if args.kind in (None, "recipe"):
+        rows += [("recipe", n, d) for n, d in _recipes(args.pattern)]
     if not rows:
         print(f"no component matches {args.pattern!r}")
         return 1
-    width = max(len(e.name) for e in rows)
+    rows.sort(key=lambda r: (KINDS.index(r[0]), r[1]))
+    width = max(len(r[1]) for r in rows)
     current = None
-    for e in rows:
-        if e.kind != current:
-            current = e.kind
-            print(f"\n{'losses' if e.kind == 'loss' else e.kind + 's'}:")
-        print(f"  {e.name:<{width}}  {e.description}")
+    for kind, name, description in rows:
+        if kind != current:
+            current = kind
+            print(f"\n{'losses' if kind == 'loss' else kind + 's'}:")
+        print(f"  {name:<{width}}  {description}")
     return 0

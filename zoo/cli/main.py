@@ -3,7 +3,7 @@
 import argparse
 import sys
 
-COMMANDS = ("list_cmd", "data_cmd", "train_cmd", "eval_cmd", "restore_cmd", "predict_cmd")
+COMMANDS = ("list_cmd", "data_cmd", "train_cmd", "export_preset_cmd", "calibrate_cmd", "eval_cmd", "restore_cmd", "predict_cmd")
 
 
 def build_parser():

@@ -5,28 +5,33 @@ import json
 import os
 import sys
 
+from zoo.io import atomic_write_json
+
 PREDICT_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
 
 
 def add_parser(sub):
-    from zoo.pipeline.landmarker import DEFAULT_REGRESSOR, DEFAULT_SEGMENTER, OCCLUSION_MODES
+    from zoo.pipeline.landmarker import OCCLUSION_MODES, landmarker_defaults
 
+    d = landmarker_defaults()  # the Landmarker's own defaults, stated once (its signature)
     p = sub.add_parser("predict", help="68-point landmarks of every face in images (detect, restore occlusions, regress)")
     p.add_argument("inputs", nargs="*", metavar="IMAGE_OR_DIR", help="image files and/or folders of images")
     p.add_argument("--out", required=True, help="output folder: <stem>.json and <stem>.png per image")
     p.add_argument("--demo", action="store_true", help="run on the shipped demo photo (a public-domain face with a drawn mask)")
-    p.add_argument("--regressor", default=DEFAULT_REGRESSOR, help=f"regressor preset, .keras file (default: {DEFAULT_REGRESSOR})")
-    p.add_argument("--restorer", default="gania_128", help="restorer preset, .keras, run folder, or 'none' (default: gania_128)")
-    p.add_argument("--detector", default="blazeface_short", help="detector preset, or 'none': the whole image is the face")
-    p.add_argument("--occlusion", default="auto", choices=[m for m in OCCLUSION_MODES if m != "oracle"],
-                   help="how occluded components are found (default auto: the occluder segmenter; without one the regressor's "
-                        "heatmap confidence where it has one, else the restoration residual)")
-    p.add_argument("--segmenter", default=DEFAULT_SEGMENTER, help=f"occluder segmenter preset for --occlusion segmentation "
-                   f"(default: {DEFAULT_SEGMENTER})")
-    p.add_argument("--iterations", type=int, default=1, help="restore-and-regress rounds (0: the regressor alone)")
-    p.add_argument("--threshold", type=float, default=0.5, help="occlusion score above which a component is restored")
+    p.add_argument("--regressor", default=d["regressor"], help=f"regressor preset, .keras file or run folder (default: {d['regressor']})")
+    p.add_argument("--restorer", default=d["restorer"], help=f"restorer preset, .keras, run folder, or 'none' (default: {d['restorer']})")
+    p.add_argument("--detector", default=d["detector"], help=f"detector preset, or 'none': the whole image is the face (default: {d['detector']})")
+    p.add_argument("--occlusion", default=d["occlusion"], choices=[m for m in OCCLUSION_MODES if m != "oracle"],
+                   help=f"how occluded components are found (default {d['occlusion']}: the occluder segmenter; without one the "
+                        "regressor's heatmap confidence where it has one, else the restoration residual)")
+    p.add_argument("--segmenter", default=d["segmenter"], help=f"occluder segmenter preset for --occlusion segmentation "
+                   f"(default: {d['segmenter']})")
+    p.add_argument("--iterations", type=int, default=d["iterations"],
+                   help=f"restore-and-regress rounds, 0: the regressor alone (default: {d['iterations']})")
+    p.add_argument("--threshold", type=float, default=d["threshold"],
+                   help=f"occlusion score above which a component is restored (default: {d['threshold']})")
     p.add_argument("--flip", action="store_true", help="test-time flip averaging")
-    p.add_argument("--batch-size", type=int, default=8)
+    p.add_argument("--batch-size", type=int, default=8, help="images per Landmarker call (default: 8)")
     p.set_defaults(func=run)
 
 
@@ -71,7 +76,7 @@ def run(args):
     meta = {"regressor": args.regressor, "restorer": args.restorer, "detector": args.detector, "occlusion": args.occlusion,
             "iterations": args.iterations}
     if args.demo:
-        from zoo.demo import DEMO_IMAGE, demo_image
+        from zoo.data.demo import DEMO_IMAGE, demo_image
 
         items = [("demo", demo_image(occluded=True), None)]
         write_image(os.path.join(args.out, "demo_input.png"), items[0][1])
@@ -94,10 +99,7 @@ def run(args):
         for (path, image, stem), faces in zip(batch, results):
             record = {"image": path, "size": [int(image.shape[1]), int(image.shape[0])], **meta,
                       "faces": [face_record(f) for f in faces]}
-            tmp = os.path.join(args.out, f".{stem}.json.tmp")
-            with open(tmp, "w") as f:
-                json.dump(record, f)
-            os.replace(tmp, os.path.join(args.out, f"{stem}.json"))
+            atomic_write_json(os.path.join(args.out, f"{stem}.json"), record, indent=None)
             write_image(os.path.join(args.out, f"{stem}.png"), render_prediction(image, faces))
             done += 1
             if progbar is not None:

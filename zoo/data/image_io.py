@@ -5,6 +5,8 @@ import os
 import cv2
 import numpy as np
 
+from zoo.io import atomic_write_bytes
+
 IMAGE_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".webp")
 
 
@@ -70,7 +72,4 @@ def write_image(path, image):
     ok, buf = cv2.imencode(ext, image)
     if not ok:
         raise ImageError(f"{path}: could not encode image")
-    tmp = f"{path}.tmp{os.getpid()}{ext}"
-    with open(tmp, "wb") as f:
-        f.write(buf.tobytes())
-    os.replace(tmp, path)
+    atomic_write_bytes(path, buf.tobytes())

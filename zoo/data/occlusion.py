@@ -23,7 +23,7 @@ import cv2
 import numpy as np
 
 from zoo.data.image_io import read_image, read_rgba
-from zoo.data.shape68 import COMPONENT_NAMES, COMPONENTS
+from zoo.data.shape68 import BROWS, CHIN, COMPONENT_NAMES, COMPONENTS, EYES, LOWER_FACE
 
 OCCLUSION_KINDS = ("object", "cofw_hole", "texture", "hand", "band")
 _MAX_SIDE = 320
@@ -210,24 +210,24 @@ def _region_box(points, component, role, rng, scale):
     face = points.max(0) - points.min(0)
     face_size = float(max(face))
     if role == "glasses":
-        sel = points[36:48]
+        sel = points[list(EYES)]
         x0, y0 = sel.min(0)
         x1, y1 = sel.max(0)
         w, h = (x1 - x0) * 1.5, max(y1 - y0, 0.1 * face_size) * 2.4
         return (x0 + x1) / 2, (y0 + y1) / 2, w, h
     if role == "face_mask":
-        sel = np.concatenate([points[2:15], points[29:30]])
+        sel = points[list(LOWER_FACE)]
         x0, y0 = sel.min(0)
         x1, y1 = sel.max(0)
         return (x0 + x1) / 2, (y0 + y1) / 2, (x1 - x0) * 1.05, (y1 - y0) * 1.05
     if role == "cap":
-        brows = points[17:27]
+        brows = points[list(BROWS)]
         x0, y0 = brows.min(0)
         x1, _ = brows.max(0)
         w = (x1 - x0) * 1.6
         return (x0 + x1) / 2, y0 - 0.2 * w, w, w * 0.75
     # The jaw line spans the whole face: occlude its lower part (chin and jowls), not all of it.
-    sel = points[4:13] if component == "jaw" else points[list(COMPONENTS[component])]
+    sel = points[list(CHIN)] if component == "jaw" else points[list(COMPONENTS[component])]
     x0, y0 = sel.min(0)
     x1, y1 = sel.max(0)
     minimum = 0.2 * face_size

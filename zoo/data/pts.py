@@ -7,6 +7,7 @@ import os
 import numpy as np
 
 from zoo.data.shape68 import N_POINTS
+from zoo.io import atomic_write_text
 
 
 class AnnotationError(ValueError):
@@ -80,7 +81,4 @@ def write_pts(path, points):
         raise ValueError(f"refusing to write non-finite points to {path}")
     path = os.fspath(path)
     body = "".join(f"{x + 1:.6f} {y + 1:.6f}\n" for x, y in points)
-    tmp = f"{path}.tmp{os.getpid()}"
-    with open(tmp, "w", encoding="utf-8") as f:
-        f.write(f"version: 1\nn_points: {len(points)}\n{{\n{body}}}\n")
-    os.replace(tmp, path)
+    atomic_write_text(path, f"version: 1\nn_points: {len(points)}\n{{\n{body}}}\n")

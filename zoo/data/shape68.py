@@ -21,6 +21,14 @@ OUTER_EYE_CORNERS = (36, 45)
 RIGHT_EYE = COMPONENTS["right_eye"]
 LEFT_EYE = COMPONENTS["left_eye"]
 
+# Regions the synthetic occluders are placed by: both eyes (glasses), both brows (a cap), the
+# lower face (the jaw from 2 to 14 and the nose bridge's lowest point: a face mask), the chin
+# (the jaw's lower part, 4 to 12).
+EYES = RIGHT_EYE + LEFT_EYE
+BROWS = COMPONENTS["right_brow"] + COMPONENTS["left_brow"]
+LOWER_FACE = tuple(range(2, 15)) + (29,)
+CHIN = tuple(range(4, 13))
+
 
 def _flip_permutation():
     pairs = []

@@ -17,6 +17,9 @@ from zoo.losses.landmark_losses import (
 from zoo.losses.gan_losses import (
     crop_patches,
     discriminator_loss,
+    discriminator_objective,
+    generator_objective,
+    occluder_loss,
     gania_generator_loss,
     generator_adversarial_loss,
     reconstruction_loss,
@@ -31,7 +34,8 @@ register("loss", "reconstruction", "GAN-IA Lr: L2 inside the mask (+ a small wei
 register("loss", "adversarial", "GAN-IA adversarial loss (non-saturating logistic or hinge), discriminator and generator sides", discriminator_loss)
 register("loss", "heatmap", "PIPNet-style heatmap loss: softmax over cells + L1 sub-cell offsets", heatmap_loss)
 register("loss", "adaptive_wing", "Adaptive Wing loss (Wang et al. 2019) for heatmap values", adaptive_wing)
+register("loss", "occluder", "occluder segmenter: coverage-weighted binary cross-entropy on the stride-8 map", occluder_loss)
 register("loss", "cascade", "deep supervision of every cascade stage (DRN)", cascade_loss)
 
 __all__ = [
-    "crop_patches", "discriminator_loss", "gania_generator_loss", "generator_adversarial_loss", "reconstruction_loss", "adaptive_wing", "angle_weight", "cascade_loss", "heatmap_loss", "l2_landmark_loss", "per_sample_l2", "per_sample_wing", "pfld_loss", "regressor_loss", "visibility_loss", "wing_loss"]
+    "crop_patches", "discriminator_loss", "discriminator_objective", "generator_objective", "occluder_loss", "gania_generator_loss", "generator_adversarial_loss", "reconstruction_loss", "adaptive_wing", "angle_weight", "cascade_loss", "heatmap_loss", "l2_landmark_loss", "per_sample_l2", "per_sample_wing", "pfld_loss", "regressor_loss", "visibility_loss", "wing_loss"]

@@ -1,6 +1,6 @@
 """Metrics: landmark NME / failure rate / AUC / CED and inpainting PSNR / SSIM / L1."""
 
-from zoo.metrics.image import banding, l1, psnr, ssim, ssim_map, stripes
+from zoo.metrics.image import banding, inpainting_metrics, l1, psnr, ssim, ssim_map, stripes
 from zoo.metrics.landmarks import auc, ced_curve, failure_rate, nme, normalizer, plot_ced, summarize
 from zoo.metrics.nme_metric import NMEMetric
 from zoo.metrics.occlusion import mask_iou, roc_auc
@@ -14,4 +14,4 @@ register("metric", "roc_auc", "ROC AUC of occlusion scores against binary labels
 register("metric", "psnr", "PSNR in dB, whole image or inside the mask", psnr)
 register("metric", "ssim", "SSIM (Gaussian 11x11, sigma 1.5), whole image or inside the mask", ssim)
 
-__all__ = ["NMEMetric", "auc", "banding", "ced_curve", "failure_rate", "l1", "mask_iou", "nme", "normalizer", "plot_ced", "psnr", "roc_auc", "ssim", "ssim_map", "stripes", "summarize"]
+__all__ = ["NMEMetric", "auc", "banding", "ced_curve", "failure_rate", "inpainting_metrics", "l1", "mask_iou", "nme", "normalizer", "plot_ced", "psnr", "roc_auc", "ssim", "ssim_map", "stripes", "summarize"]

@@ -128,3 +128,18 @@ def stripes(reference, output, mask):
         return v / max(h, 1e-6)
 
     return ratio(output) / max(ratio(reference), 1e-6)
+
+
+def inpainting_metrics(clean, restored, masks):
+    """Mean PSNR (dB), SSIM and L1 of `restored` against `clean`, inside each mask.
+
+    Args:
+        clean, restored: lists of `(H, W, 3)` uint8 images (pairwise the same size).
+        masks: list of `(H, W)` arrays, nonzero = the region that was occluded.
+    Returns: `{"n", "psnr_mask_db", "ssim_mask", "l1_mask"}`.
+    """
+    if not (len(clean) == len(restored) == len(masks)) or not clean:
+        raise ValueError(f"need as many clean, restored and masks (>0); got {len(clean)}, {len(restored)}, {len(masks)}")
+    rows = [(psnr(c, r, mask=m > 0), ssim(c, r, mask=m > 0), l1(c, r, mask=m > 0)) for c, r, m in zip(clean, restored, masks)]
+    p, s, e = (float(np.mean(v)) for v in zip(*rows))
+    return {"n": len(clean), "psnr_mask_db": p, "ssim_mask": s, "l1_mask": e}

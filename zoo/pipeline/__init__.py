@@ -3,7 +3,7 @@ evaluation, restoration with Poisson blending."""
 
 from zoo.pipeline.evaluate import evaluate_folder, predict_landmarks, resolve_regressor
 from zoo.pipeline.landmarker import Landmarker
-from zoo.pipeline.restore import inpainting_metrics, poisson_blend, resolve_restorer, restore_images, restorer_from_run
+from zoo.pipeline.restore import inpainting_metrics, poisson_blend, resolve_restorer, restore_images
 
 __all__ = [
     "Landmarker",
@@ -14,5 +14,4 @@ __all__ = [
     "resolve_regressor",
     "resolve_restorer",
     "restore_images",
-    "restorer_from_run",
 ]

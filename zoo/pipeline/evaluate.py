@@ -1,6 +1,7 @@
 """Landmark prediction on face crops and evaluation against `.pts` ground truth."""
 
 import csv
+import io
 import json
 import os
 import time
@@ -10,6 +11,7 @@ import numpy as np
 
 from zoo.data.folders import scan_landmark_folder
 from zoo.data.pts import write_pts
+from zoo.io import atomic_write_json, atomic_write_text
 from zoo.metrics import nme, plot_ced, summarize
 
 
@@ -105,14 +107,12 @@ def evaluate_folder(model, folder, out_dir=None, pattern="*", batch_size=32, sav
         os.makedirs(out_dir, exist_ok=True)
         record = {**metrics, "data": os.path.abspath(folder), "pattern": pattern, "regressor": label,
                   "backend": keras.backend.backend()}
-        tmp = os.path.join(out_dir, "metrics.json.tmp")
-        with open(tmp, "w") as f:
-            json.dump(record, f, indent=2)
-        os.replace(tmp, os.path.join(out_dir, "metrics.json"))
-        with open(os.path.join(out_dir, "per_image.csv"), "w", newline="") as f:
-            w = csv.writer(f)
-            w.writerow(["name", "nme"])
-            w.writerows([s.name, f"{e:.6f}"] for s, e in zip(samples, per_image))
+        atomic_write_json(os.path.join(out_dir, "metrics.json"), record)
+        rows = io.StringIO()
+        w = csv.writer(rows)
+        w.writerow(["name", "nme"])
+        w.writerows([s.name, f"{e:.6f}"] for s, e in zip(samples, per_image))
+        atomic_write_text(os.path.join(out_dir, "per_image.csv"), rows.getvalue())
         plot_ced({label or "regressor": per_image}, os.path.join(out_dir, "ced.png"))
         if save_predictions:
             pdir = os.path.join(out_dir, "predictions")

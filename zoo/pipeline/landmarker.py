@@ -9,7 +9,7 @@ import numpy as np
 
 from zoo.data.shape68 import COMPONENT_NAMES
 from zoo.data.transforms import CropTransform, box_from_points
-from zoo.pipeline.components import component_coverage, component_masks
+from zoo.data.components import COMPONENT_DILATE, JAW_WIDTH, component_coverage, component_masks, grown_component_masks
 
 CALIBRATION_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "landmarker_calibration.json")
 OCCLUSION_MODES = ("auto", "segmentation", "residual", "confidence", "visibility", "oracle", "all", "none")
@@ -35,6 +35,13 @@ SEGMENT_HOLE = {"probability": 0.5, "dilate": 0.0, "margin": 0.2}
 # Re-crop rounds after a detector's box: each crops around the last shape as the regressor was
 # trained; the shape converges to the one the regressor gives on its own framing.
 DETECTED_RECROP = 1
+
+
+def landmarker_defaults():
+    """`{argument: default}` of `Landmarker` (what the command line offers as its defaults)."""
+    import inspect
+
+    return {k: p.default for k, p in inspect.signature(Landmarker.__init__).parameters.items() if p.default is not inspect.Parameter.empty}
 
 
 def load_calibration(path=CALIBRATION_PATH):
@@ -151,7 +158,7 @@ class Landmarker:
         rcal = cal.get("restorers", {}).get(rname, {})
         self.residual = rcal.get("components", {})
         # the hole's margin (x face size) when measuring the residual: the calibrated one by default
-        self.residual_hole = float(residual_hole if residual_hole is not None else rcal.get("hole", 0.06))
+        self.residual_hole = float(residual_hole if residual_hole is not None else rcal.get("hole", COMPONENT_DILATE))
         self.confidence_cal = cal.get("regressors", {}).get(getattr(self.regressor, "name", ""), {}).get("components", {})
         self.segmentation_cal = cal.get("segmenters", {}).get(getattr(self.segmenter, "name", ""), {}).get("components", {})
         self._maps = None
@@ -188,8 +195,7 @@ class Landmarker:
             regions = component_masks(p, (size, size))
             # the hole may be larger than the region measured: the restorer then paints the
             # component from context further away, less often the occluder's own pixels
-            big = regions if self.residual_hole <= 0.06 else component_masks(p, (size, size), dilate=self.residual_hole,
-                                                                               jaw_width=0.10 + 2 * (self.residual_hole - 0.06))
+            big = regions if self.residual_hole <= COMPONENT_DILATE else grown_component_masks(p, (size, size), self.residual_hole)
             for name in COMPONENT_NAMES:
                 small.append(c)
                 holes.append(big[name])
@@ -237,14 +243,14 @@ class Landmarker:
         `SEGMENT_HOLE["margin"]` (x face size): the occluder where it hides a component, not
         where it covers cheek or background the regressor does not need; None (restore nothing)
         when the map marks nothing there."""
-        from zoo.pipeline.components import face_scale
+        from zoo.data.components import face_scale
 
         m = self._maps[k] > SEGMENT_HOLE["probability"]
         r = int(round(SEGMENT_HOLE["dilate"] * face_scale(shape)))
         if r > 0:
             m = cv2.dilate(m.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
         margin = SEGMENT_HOLE["margin"]
-        grown = component_masks(shape, m.shape, dilate=margin, jaw_width=0.10 + 2 * margin)
+        grown = component_masks(shape, m.shape, dilate=margin, jaw_width=JAW_WIDTH + 2 * margin)
         hole = m & np.any([grown[c] for c in decided], axis=0)
         return hole if hole.any() else None
 

@@ -4,23 +4,8 @@ import cv2
 import keras
 import numpy as np
 
+from zoo.data.transforms import letterbox  # noqa: F401  (re-exported)
 from zoo.tasks.task import Task
-
-
-def letterbox(image, size):
-    """Fit `image` into a `size` x `size` square, keeping its aspect ratio (centred, black
-    border), block-averaged when shrinking. Returns `(square uint8, scale, (pad_x, pad_y))`
-    with square pixel = image pixel * scale + pad (pixel-edge coordinates)."""
-    image = np.asarray(image)
-    h, w = image.shape[:2]
-    scale = size / max(h, w)
-    nw, nh = max(1, round(w * scale)), max(1, round(h * scale))
-    interp = cv2.INTER_AREA if scale < 1 else cv2.INTER_LINEAR
-    resized = cv2.resize(np.ascontiguousarray(image), (nw, nh), interpolation=interp)
-    px, py = (size - nw) // 2, (size - nh) // 2
-    out = np.zeros((size, size, 3), np.uint8)
-    out[py : py + nh, px : px + nw] = resized
-    return out, (nw / w, nh / h), (px, py)
 
 
 class Face(dict):

@@ -29,7 +29,8 @@ def load(name, task=None):
 
     - a preset name (`zoo.list_presets()`): shipped weights, the task from its record;
     - a `.keras` file: the task from the model's outputs;
-    - a restorer training-run folder (`config.json` + `generator.weights.h5`);
+    - a training-run folder of any task (`python -m zoo train`; `zoo.runs.load_run`), or a
+      weights file inside one (e.g. `RUN/last.weights.h5`);
     - a registered model name (random weights, with a warning: for trying the plumbing);
     - a task or a Keras model object (wrapped as is).
 
@@ -37,6 +38,7 @@ def load(name, task=None):
     """
     from zoo import registry
     from zoo.presets import list_presets, load_preset, preset_record, preset_task
+    from zoo.runs import CONFIG, run_task
     from zoo.tasks.face_detector import FaceDetector
     from zoo.tasks.landmark_regressor import LandmarkRegressor
     from zoo.tasks.occluder_segmenter import OccluderSegmenter
@@ -62,10 +64,12 @@ def load(name, task=None):
         elif os.path.isfile(name) and name.endswith(".keras"):
             model = keras.saving.load_model(name)
             obj = _task_of_model(model)(model, name=os.path.basename(name))
-        elif os.path.isdir(name) or os.path.basename(name) == "generator.weights.h5":
-            from zoo.pipeline.restore import restorer_from_run
+        elif os.path.isdir(name) or (name.endswith(".weights.h5") and os.path.isfile(os.path.join(os.path.dirname(name) or ".", CONFIG))):
+            from zoo.runs import load_run
 
-            obj = Restorer(restorer_from_run(name if os.path.isdir(name) else os.path.dirname(name) or "."), name=name)
+            run_dir, weights = (name, None) if os.path.isdir(name) else (os.path.dirname(name) or ".", name)
+            model, config = load_run(run_dir, weights)
+            obj = kinds[run_task(config)](model, name=name)
         elif name in registry.list_models():
             warnings.warn(f"{name!r} is an untrained architecture (random weights); pass a preset for real predictions")
             model = registry.create_model(name)
@@ -73,7 +77,7 @@ def load(name, task=None):
         else:
             wanted = list_presets(task=task) if task else list_presets()
             raise KeyError(f"No model {name!r}: not a preset ({', '.join(wanted) or 'none'}), a registered model, "
-                           f"a .keras file nor a restorer run folder")
+                           f"a .keras file nor a training-run folder")
     if task is not None and not isinstance(obj, kinds[task]):
         raise ValueError(f"{obj.name!r} is a {type(obj).__name__}, not {'an' if task[0] in 'aeiou' else 'a'} {task}; {task} presets: "
                          f"{', '.join(list_presets(task=task)) or 'none'}")

@@ -67,7 +67,7 @@ class OccluderSegmenter(Task):
         """`(N, 7)`: the mean occlusion probability over each component's region (components in
         `COMPONENT_NAMES` order), shapes in crop pixels."""
         from zoo.data.shape68 import COMPONENT_NAMES
-        from zoo.pipeline.components import component_masks
+        from zoo.data.components import component_masks
 
         maps = self.predict(crops) if maps is None else maps
         out = np.zeros((len(crops), len(COMPONENT_NAMES)))

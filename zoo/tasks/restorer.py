@@ -65,7 +65,7 @@ class Restorer(Task):
                 image, padded to a square. Masked pixels outside the box's square are left.
         Returns: list of uint8 RGB images of the inputs' sizes.
         """
-        from zoo.pipeline.restore import poisson_blend
+        from zoo.data.blend import poisson_blend
 
         size = self.input_size
         if boxes is not None and len(boxes) != len(images):

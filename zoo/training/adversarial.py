@@ -17,20 +17,10 @@ import os
 import time
 
 import keras
-from keras import ops
 
-from zoo.training.checkpoint import atomic_save_weights, atomic_write_json, load_optimizer, save_optimizer
-from zoo.training.checkpoint import NonFiniteLossError
-from zoo.losses import (
-    crop_patches,
-    discriminator_loss,
-    gania_generator_loss,
-    generator_adversarial_loss,
-    reconstruction_loss,
-)
-from zoo.presets import load_weights_strict
-
-PHASES = ("generator", "discriminator", "joint")
+from zoo.io import atomic_save_weights, atomic_write_json
+from zoo.runs import D_OPTIMIZER, G_OPTIMIZER, GENERATOR_WEIGHTS, GLOBAL_D_WEIGHTS, LOCAL_D_WEIGHTS, STATE, load_weights_strict
+from zoo.training.checkpoint import NonFiniteLossError, load_optimizer, save_optimizer
 
 
 def phase_at(step, t_g, t_d):
@@ -41,34 +31,8 @@ def phase_at(step, t_g, t_d):
     return "joint"
 
 
-def generator_objective(g_out, batch, d_global, d_local, cfg, adversarial):
-    """Generator loss and logs. `d_global` / `d_local` map images / patches to logits."""
-    l_rec = reconstruction_loss(batch["image"], g_out["restored"], batch["mask"], cfg.get("outside_weight", 0.0))
-    logs = {"l_rec": l_rec}
-    if not adversarial or d_global is None:
-        return l_rec, logs
-    comp = g_out["composite"]
-    kind = cfg.get("adversarial", "nonsaturating")
-    l_global = generator_adversarial_loss(d_global(comp), kind)
-    l_local = generator_adversarial_loss(d_local(crop_patches(comp, batch["fake_offsets"], cfg["patch"])), kind)
-    total = gania_generator_loss(l_rec, l_local, l_global, cfg.get("lambda1", 0.002), cfg.get("lambda2", 0.002))
-    logs.update(g_local=l_local, g_global=l_global, g_total=total)
-    return total, logs
-
-
-def discriminator_objective(composite, batch, d_global, d_local, cfg):
-    """Discriminator loss (global + local) and logs; `composite` carries no gradient."""
-    composite = ops.stop_gradient(composite)
-    kind = cfg.get("adversarial", "nonsaturating")
-    real, p = batch["image"], cfg["patch"]
-    d_g = discriminator_loss(d_global(real), d_global(composite), kind)
-    d_l = discriminator_loss(d_local(crop_patches(real, batch["real_offsets"], p)),
-                             d_local(crop_patches(composite, batch["fake_offsets"], p)), kind)
-    return d_g + d_l, {"d_global": d_g, "d_local": d_l}
-
-
 def backend_steps():
-    """The per-backend step class (`Steps`) for the active Keras backend."""
+    """The per-backend step class (a `zoo.training.steps.AdversarialSteps`) for the active Keras backend."""
     name = {"tensorflow": "adversarial_tensorflow", "jax": "adversarial_jax", "torch": "adversarial_torch"}[keras.backend.backend()]
     return importlib.import_module(f"zoo.training.{name}").Steps
 
@@ -121,33 +85,33 @@ class AdversarialRun:
 
     # --- checkpoints -----------------------------------------------------------------
     def _nets(self):
-        nets = {"generator": self.generator}
+        nets = {GENERATOR_WEIGHTS: self.generator}
         if self.global_d is not None:
-            nets.update(global_d=self.global_d, local_d=self.local_d)
+            nets.update({GLOBAL_D_WEIGHTS: self.global_d, LOCAL_D_WEIGHTS: self.local_d})
         return nets
 
     def save(self):
         """Atomically write both networks, both optimisers and the progress."""
         self.steps.sync()
         for name, net in self._nets().items():
-            atomic_save_weights(net, os.path.join(self.out_dir, f"{name}.weights.h5"))
-        save_optimizer(self.g_opt, os.path.join(self.out_dir, "g_opt.npz"))
+            atomic_save_weights(net, os.path.join(self.out_dir, name))
+        save_optimizer(self.g_opt, os.path.join(self.out_dir, G_OPTIMIZER))
         if self.d_opt is not None:
-            save_optimizer(self.d_opt, os.path.join(self.out_dir, "d_opt.npz"))
-        atomic_write_json(os.path.join(self.out_dir, "state.json"), self.state)
+            save_optimizer(self.d_opt, os.path.join(self.out_dir, D_OPTIMIZER))
+        atomic_write_json(os.path.join(self.out_dir, STATE), self.state)
 
     def restore(self):
         """Load the last checkpoint of `out_dir`; returns False when there is none."""
-        path = os.path.join(self.out_dir, "state.json")
+        path = os.path.join(self.out_dir, STATE)
         if not os.path.isfile(path):
             return False
         with open(path) as f:
             self.state = json.load(f)
         for name, net in self._nets().items():
-            load_weights_strict(net, os.path.join(self.out_dir, f"{name}.weights.h5"))
-        load_optimizer(self.g_opt, os.path.join(self.out_dir, "g_opt.npz"), self.generator.trainable_variables)
+            load_weights_strict(net, os.path.join(self.out_dir, name))
+        load_optimizer(self.g_opt, os.path.join(self.out_dir, G_OPTIMIZER), self.generator.trainable_variables)
         if self.d_opt is not None:
-            load_optimizer(self.d_opt, os.path.join(self.out_dir, "d_opt.npz"),
+            load_optimizer(self.d_opt, os.path.join(self.out_dir, D_OPTIMIZER),
                            self.global_d.trainable_variables + self.local_d.trainable_variables)
         self.steps.reload()
         return True

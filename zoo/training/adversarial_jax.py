@@ -4,7 +4,8 @@ explicitly through jitted steps, and written back to the Keras variables by `syn
 
 import jax
 
-from zoo.training.adversarial import discriminator_objective, generator_objective
+from zoo.losses import discriminator_objective, generator_objective
+from zoo.training.steps import AdversarialSteps
 
 
 def _net_state(net):
@@ -24,9 +25,9 @@ def _caller(net, holder, key):
     return call
 
 
-class Steps:
+class Steps(AdversarialSteps):
     def __init__(self, run):
-        self.run = run
+        super().__init__(run)
         self.reload()
         r = run
         adversarial_nets = r.global_d is not None

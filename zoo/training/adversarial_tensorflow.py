@@ -2,12 +2,13 @@
 
 import tensorflow as tf
 
-from zoo.training.adversarial import discriminator_objective, generator_objective
+from zoo.losses import discriminator_objective, generator_objective
+from zoo.training.steps import AdversarialSteps
 
 
-class Steps:
+class Steps(AdversarialSteps):
     def __init__(self, run):
-        self.run = run
+        super().__init__(run)
         r = run
         g_vars = r.generator.trainable_variables
 
@@ -40,9 +41,3 @@ class Steps:
 
     def discriminator_step(self, batch):
         return self._d(batch)
-
-    def sync(self):
-        pass  # variables are updated in place
-
-    def reload(self):
-        pass

@@ -3,7 +3,8 @@ optimiser's `apply`."""
 
 import torch
 
-from zoo.training.adversarial import discriminator_objective, generator_objective
+from zoo.losses import discriminator_objective, generator_objective
+from zoo.training.steps import AdversarialSteps
 
 
 def _zero_grad(variables):
@@ -15,10 +16,7 @@ def _grads(variables):
     return [v.value.grad if v.value.grad is not None else torch.zeros_like(v.value) for v in variables]
 
 
-class Steps:
-    def __init__(self, run):
-        self.run = run
-
+class Steps(AdversarialSteps):
     def _batch(self, batch):
         return {k: torch.as_tensor(v) for k, v in batch.items()}
 
@@ -52,9 +50,3 @@ class Steps:
         with torch.no_grad():
             r.d_opt.apply(_grads(d_vars), d_vars)
         return {k: v.detach() for k, v in logs.items()}
-
-    def sync(self):
-        pass
-
-    def reload(self):
-        pass

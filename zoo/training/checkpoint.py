@@ -8,25 +8,14 @@ import os
 import keras
 import numpy as np
 
-
-def atomic_save_weights(model, path):
-    tmp = path + ".tmp.weights.h5"
-    model.save_weights(tmp)
-    os.replace(tmp, path)
-
-
-def atomic_write_json(path, payload):
-    tmp = path + ".tmp"
-    with open(tmp, "w") as f:
-        json.dump(payload, f, indent=2)
-    os.replace(tmp, path)
+from zoo.io import atomic_save_weights, atomic_write, atomic_write_json
+from zoo.runs import BEST_WEIGHTS, LAST_WEIGHTS, OPTIMIZER, STATE
 
 
 def save_optimizer(optimizer, path):
     """Optimizer state (iterations, moments) as an `.npz`, in variable order."""
-    tmp = path + ".tmp.npz"
-    np.savez(tmp, *[keras.ops.convert_to_numpy(v) for v in optimizer.variables])
-    os.replace(tmp, path)
+    values = [keras.ops.convert_to_numpy(v) for v in optimizer.variables]
+    atomic_write(path, lambda tmp: np.savez(tmp, *values), suffix=".npz")
 
 
 def load_optimizer(optimizer, path, trainable_variables):
@@ -80,16 +69,16 @@ class AtomicCheckpoint(keras.callbacks.Callback):
         value = logs.get(self.monitor)
         if value is not None and (self.state["best"] is None or self.sign * value < self.sign * self.state["best"]):
             self.state["best"], self.state["best_epoch"] = value, epoch + 1
-            atomic_save_weights(self.regressor, os.path.join(d, "best.weights.h5"))
-        atomic_save_weights(self.regressor, os.path.join(d, "last.weights.h5"))
-        save_optimizer(self.model.optimizer, os.path.join(d, "optimizer.npz"))
+            atomic_save_weights(self.regressor, os.path.join(d, BEST_WEIGHTS))
+        atomic_save_weights(self.regressor, os.path.join(d, LAST_WEIGHTS))
+        save_optimizer(self.model.optimizer, os.path.join(d, OPTIMIZER))
         self.state["epoch"] = epoch
         self.state["history"].append({"epoch": epoch + 1, **logs})
-        atomic_write_json(os.path.join(d, "state.json"), self.state)
+        atomic_write_json(os.path.join(d, STATE), self.state)
 
 
 def load_state(directory):
-    path = os.path.join(directory, "state.json")
+    path = os.path.join(directory, STATE)
     if not os.path.isfile(path):
         return None
     with open(path) as f:

@@ -6,32 +6,20 @@ import os
 import keras
 import numpy as np
 
-from zoo import registry
 from zoo.data.augment import Augmenter
 from zoo.data.occluder_dataset import OccluderDataset
 from zoo.data.occlusion import OccluderBank
-from zoo.training.supervised import fit_run, initialise, load_samples, make_optimizer
+from zoo.losses import occluder_loss
+from zoo.runs import build_model
+from zoo.training.supervised import fit_run, initialise, load_samples, make_optimizer, model_input_size
 
 
-def occluder_loss(positive_weight=2.0):
-    """Binary cross-entropy on logits against the cells' coverage (soft targets); covered cells
-    weigh `1 + (positive_weight - 1) * coverage` (occluders cover a minority of cells)."""
-
-    def loss(y_true, logits):
-        y_true = keras.ops.cast(y_true, logits.dtype)
-        bce = keras.ops.binary_crossentropy(y_true, logits, from_logits=True)
-        w = 1.0 + (positive_weight - 1.0) * y_true
-        return keras.ops.mean(w * bce)
-
-    return loss
-
-
-def make_datasets(config, train, val, limit=None):
+def make_datasets(config, train, val, image_size, limit=None):
     if limit:
         train, val = train[:limit], val[: max(2, limit // 4)]
     d = config["data"]
     bank = OccluderBank.from_data_root(texture_paths=[s.image_path for s in train[:300]])
-    common = dict(batch_size=config["batch_size"], image_size=config["input_size"], crop=d.get("crop", "image"),
+    common = dict(batch_size=config["batch_size"], image_size=image_size, crop=d.get("crop", "image"),
                   margin=d.get("margin", 0.3), occluder_bank=bank, occlusion=config.get("occlusion", 0.75),
                   second=config.get("second_occluder", 0.15))
     train_ds = OccluderDataset(train, augmenter=Augmenter(**config.get("augment", {})), shuffle=True, seed=config.get("seed", 0),
@@ -51,8 +39,8 @@ def train_occluder(config, out_dir, resume=False, epochs=None, limit=None, verbo
     keras.utils.set_random_seed(config.get("seed", 0))
     os.makedirs(out_dir, exist_ok=True)
     train_s, val_s = samples if samples is not None else load_samples(config["data"])
-    train_ds, val_ds = make_datasets(config, train_s, val_s, limit)
-    seg = registry.create_model(config["model"], input_size=config["input_size"], **config.get("model_kwargs", {}))
+    seg = build_model(config)
+    train_ds, val_ds = make_datasets(config, train_s, val_s, model_input_size(seg), limit)
     initialise(seg, config, resume)
     trainer = keras.Model(seg.inputs, seg.outputs["logits"] if isinstance(seg.outputs, dict) else seg.output["logits"])
     trainer.compile(optimizer=make_optimizer(config, len(train_ds)), loss=occluder_loss(config.get("positive_weight", 2.0)),

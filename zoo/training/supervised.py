@@ -2,19 +2,19 @@
 runs on TensorFlow, JAX and PyTorch alike): data, augmentation, loss, optimiser, schedule, best
 checkpoint by validation NME, atomic checkpoints and `resume`."""
 
-import json
 import os
 import time
-import zlib
 
 import keras
 import numpy as np
 
-from zoo.training.checkpoint import AtomicCheckpoint, atomic_write_json, load_optimizer, load_state
-from zoo import registry
-from zoo.data import Augmenter, LandmarkDataset, OccluderBank, dataset_path, load_landmark_folder
+from zoo.data import Augmenter, LandmarkDataset, OccluderBank
+from zoo.data.splits import load_samples, split_train_val  # noqa: F401  (re-exported)
+from zoo.io import atomic_write_json
 from zoo.losses import regressor_loss
 from zoo.metrics import NMEMetric
+from zoo.runs import BEST_WEIGHTS, CONFIG, LAST_WEIGHTS, MODEL, OPTIMIZER, STATE, build_model, frozen_spec, load_weights_strict
+from zoo.training.checkpoint import AtomicCheckpoint, load_optimizer, load_state
 
 
 class LossModel(keras.Model):
@@ -41,47 +41,13 @@ class LossModel(keras.Model):
         return self.get_metrics_result()
 
 
-def split_train_val(samples, val_fraction, seed=0):
-    """Deterministic split by a hash of the sample name (stable as folders grow)."""
-    if not val_fraction:
-        return samples, []
-    cut = int(val_fraction * 10000)
-    val = [s for s in samples if (zlib.crc32(f"{seed}:{s.name}".encode()) % 10000) < cut]
-    names = {s.name for s in val}
-    return [s for s in samples if s.name not in names], val
-
-
-def load_samples(data_cfg):
-    """`(train, val)` samples of a recipe's `data`: one folder (`root` or `path` +
-    `train_patterns`), plus any `extra_sources` `[{"root"|"path", "patterns", "weight",
-    "validate"}]` (e.g. a larger, noisier set at a lower loss weight). Validation faces come from
-    the main folder only, unless a source sets `"validate": true`."""
-    folder = data_cfg.get("path") or dataset_path(data_cfg.get("root", "300w"))
-    samples = []
-    for pattern in data_cfg["train_patterns"]:
-        samples += load_landmark_folder(folder, pattern)
-    split = lambda ss: split_train_val(ss, data_cfg.get("val_fraction", 0.08), data_cfg.get("split_seed", 0))  # noqa: E731
-    train, val = split(samples)
-    for src in data_cfg.get("extra_sources", ()):
-        f = src.get("path") or dataset_path(src["root"])
-        extra = []
-        for pattern in src.get("patterns", ["*"]):
-            extra += load_landmark_folder(f, pattern)
-        weight = float(src.get("weight", 1.0))
-        if not weight > 0:
-            raise ValueError(f"an extra source's `weight` must be > 0. Received: {src!r}")
-        for smp in extra:
-            smp.weight = weight
-        if src.get("validate"):
-            t, v = split(extra)
-            train, val = train + t, val + v
-        else:
-            train = train + extra
-    return train, val
-
-
-def build_regressor(config):
-    return registry.create_model(config["regressor"], input_size=config["input_size"], **config.get("regressor_kwargs", {}))
+def model_input_size(model):
+    """The side of a square image model's input (its own config, else its input's shape)."""
+    cfg = getattr(model, "_zoo_config", {})
+    if "input_size" in cfg:
+        return int(cfg["input_size"])
+    shape = tuple(model.inputs[0].shape)
+    return int(shape[1] if shape[-1] in (1, 3, 4) else shape[2])
 
 
 def init_from_preset(regressor, preset):
@@ -117,8 +83,6 @@ def initialise(model, config, resume=False):
     if resume:
         return
     if config.get("init_weights"):
-        from zoo.presets import load_weights_strict
-
         load_weights_strict(model, config["init_weights"])
         print(f"initialised from weights {config['init_weights']}", flush=True)
     elif config.get("init_preset"):
@@ -131,6 +95,13 @@ def initialise(model, config, resume=False):
         raise ValueError(f"`init_backbone` must be 'imagenet'. Received: {config['init_backbone']!r}")
 
 
+def write_run_files(out_dir, config, model, **extra):
+    """A run's `config.json` (the recipe config + the backend) and `model.json` (the model's
+    class and whole config: what `zoo.runs.load_run` rebuilds)."""
+    atomic_write_json(os.path.join(out_dir, CONFIG), {**config, "backend": keras.backend.backend(), **extra})
+    atomic_write_json(os.path.join(out_dir, MODEL), frozen_spec(model))
+
+
 def fit_run(trainer, model, train_ds, val_ds, config, out_dir, resume, monitor, verbose=2):
     """Fit the compiled `trainer` (whose weights are `model`'s) for the config's epochs with atomic
     checkpoints of `model` in `out_dir`, resuming from its last checkpoint with `resume`; writes
@@ -139,13 +110,12 @@ def fit_run(trainer, model, train_ds, val_ds, config, out_dir, resume, monitor, 
     state = load_state(out_dir) if resume else None
     initial_epoch = 0
     if state is not None:
-        model.load_weights(os.path.join(out_dir, "last.weights.h5"))
-        load_optimizer(trainer.optimizer, os.path.join(out_dir, "optimizer.npz"), trainer.trainable_variables)
+        model.load_weights(os.path.join(out_dir, LAST_WEIGHTS))
+        load_optimizer(trainer.optimizer, os.path.join(out_dir, OPTIMIZER), trainer.trainable_variables)
         initial_epoch = state["epoch"] + 1
         train_ds.epoch = initial_epoch
         print(f"resuming {out_dir} at epoch {initial_epoch + 1}", flush=True)
-    with open(os.path.join(out_dir, "config.json"), "w") as f:
-        json.dump({**config, "backend": keras.backend.backend()}, f, indent=2, default=str)
+    write_run_files(out_dir, config, model)
     ckpt = AtomicCheckpoint(out_dir, model, monitor=monitor, state=state)
     t0 = time.time()
     if initial_epoch < config["epochs"]:
@@ -153,23 +123,23 @@ def fit_run(trainer, model, train_ds, val_ds, config, out_dir, resume, monitor, 
                     verbose=verbose)
         # the wall time adds up over resumed runs, kept with the state
         ckpt.state["train_seconds"] = ckpt.state.get("train_seconds", 0.0) + time.time() - t0
-        if os.path.isfile(os.path.join(out_dir, "state.json")):
-            atomic_write_json(os.path.join(out_dir, "state.json"), ckpt.state)
-    best = os.path.join(out_dir, "best.weights.h5")
+        if os.path.isfile(os.path.join(out_dir, STATE)):
+            atomic_write_json(os.path.join(out_dir, STATE), ckpt.state)
+    best = os.path.join(out_dir, BEST_WEIGHTS)
     if os.path.isfile(best):
         model.load_weights(best)
     return ckpt.state
 
 
-def make_datasets(config, train, val, limit=None):
+def make_datasets(config, train, val, image_size, limit=None, with_flags=False):
     d = config["data"]
     if limit:
         train, val = train[:limit], val[: max(2, limit // 4)]
     bank = None
     if config.get("occlusion", 0):
         bank = OccluderBank.from_data_root(texture_paths=[s.image_path for s in train[:200]])
-    common = dict(batch_size=config["batch_size"], image_size=config["input_size"], crop=d.get("crop", "image"),
-                  margin=d.get("margin", 0.2), with_pose=True, with_flags=bool(config.get("regressor_kwargs", {}).get("visibility")))
+    common = dict(batch_size=config["batch_size"], image_size=image_size, crop=d.get("crop", "image"),
+                  margin=d.get("margin", 0.2), with_pose=True, with_flags=with_flags)
     train_ds = LandmarkDataset(train, augmenter=Augmenter(**config.get("augment", {})), occlusion=config.get("occlusion", 0.0),
                                occluder_bank=bank, shuffle=True, seed=config.get("seed", 0),
                                workers=config.get("workers", 1), use_multiprocessing=config.get("workers", 1) > 1, **common)
@@ -196,7 +166,7 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
     """Train `config` into `out_dir` (checkpoints, `state.json`, `config.json`).
 
     Args:
-        config: a recipe config dict (see `recipes/pfld_1x_300w.py`).
+        config: a recipe config dict (`zoo.training.recipes.load_recipe`; e.g. `recipes/pfld_1x_300w.toml`).
         out_dir: run folder.
         resume: continue from the last checkpoint in `out_dir` (same epoch, weights, optimizer).
         epochs: override the number of epochs.
@@ -214,12 +184,14 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
     keras.utils.set_random_seed(config.get("seed", 0))
     os.makedirs(out_dir, exist_ok=True)
     train_s, val_s = samples if samples is not None else load_samples(config["data"])
-    train_ds, val_ds = make_datasets(config, train_s, val_s, limit)
-    regressor = build_regressor(config)
+    regressor = build_model(config)
+    size = model_input_size(regressor)
+    has_visibility = isinstance(regressor.output, dict) and "visibility" in regressor.output
+    train_ds, val_ds = make_datasets(config, train_s, val_s, size, limit, with_flags=has_visibility)
     initialise(regressor, config, resume)
     loss_cfg = dict(config.get("loss", {}))
     loss_cfg.pop("name", None)
-    loss_cfg.setdefault("scale", float(config["input_size"]))
+    loss_cfg.setdefault("scale", float(size))
     rcfg = regressor.get_config()
     if "border" in rcfg and "head_stride" in rcfg:  # a heatmap head: where its grid lies in the input
         loss_cfg.setdefault("heatmap", {})
@@ -230,4 +202,4 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
     model(np.zeros((1, *regressor.inputs[0].shape[1:]), "float32"))
 
     state = fit_run(model, regressor, train_ds, val_ds, config, out_dir, resume, "val_nme" if val_ds is not None else "nme", verbose)
-    return {"state": state, "regressor": regressor, "config": config}
+    return {"state": state, "model": regressor, "regressor": regressor, "config": config}

@@ -1,6 +1,6 @@
 from zoo.models.drn.drn import DRN
 from zoo.registry import register
 
-register("head", "drn", "DRDA cascaded deep regression network: global stage + shape-indexed refinement stages", DRN)
+register("regressor", "drn", "DRDA cascaded deep regression network: global stage + shape-indexed refinement stages", DRN)
 
 __all__ = ["DRN"]

@@ -1,6 +1,6 @@
 import keras
 
-from zoo.layers import ShapeIndexedPatches, ShapePerturbation
+from zoo.layers import DRNStage
 from zoo.models._base import ZooModel
 from zoo.models._regressor import conv_bn_relu, landmark_output, regressor_input
 
@@ -62,15 +62,7 @@ class DRN(ZooModel):
         outputs = {"stage_0": shape}
         extent = float(patch_extent)
         for t in range(1, stages + 1):
-            s_in = ShapePerturbation(perturbation, perturbation, perturbation * 2, name=f"perturb_{t}")(shape)
-            p = ShapeIndexedPatches(patch_size, extent, data_format=df, name=f"patches_{t}")([f, s_in])
-            p = keras.layers.TimeDistributed(keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu", data_format="channels_last"), name=f"local_conv1_{t}")(p)
-            p = keras.layers.TimeDistributed(keras.layers.Conv2D(32, 3, strides=2, padding="same", activation="relu", data_format="channels_last"), name=f"local_conv2_{t}")(p)
-            p = keras.layers.Reshape((-1,), name=f"local_features_{t}")(p)
-            h = keras.layers.Dense(hidden, activation="relu", name=f"stage_{t}_fc")(p)
-            delta = keras.layers.Dense(2 * n_points, kernel_initializer="zeros", name=f"stage_{t}_delta")(h)
-            delta = keras.layers.Reshape((n_points, 2))(delta)
-            shape = keras.layers.Add(name=f"stage_{t}")([s_in, delta])
+            shape = DRNStage(n_points, patch_size, extent, hidden, perturbation=perturbation, data_format=df, name=f"stage_{t}")([f, shape])
             outputs[f"stage_{t}"] = shape
             extent *= extent_decay
         outputs["landmarks"] = keras.layers.Identity(name="landmarks")(shape)

@@ -5,7 +5,7 @@ import keras
 from zoo.models._base import ZooModel
 from zoo.models._regressor import conv_bn_relu, regressor_input
 from zoo.models.mobilenet_v2 import IMAGENET_MEAN, IMAGENET_STD, mobilenet_v2_features
-from zoo.models.pipnet.pipnet import ChannelAffine
+from zoo.layers import ChannelAffine
 
 
 @keras.saving.register_keras_serializable(package="zoo")

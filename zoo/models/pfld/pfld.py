@@ -1,8 +1,8 @@
 import keras
 
-from zoo.layers import InvertedResidual
+from zoo.layers import InvertedResidual, PFLDHead
 from zoo.models._base import ZooModel
-from zoo.models._regressor import conv_bn_relu, landmark_output, regressor_input
+from zoo.models._regressor import conv_bn_relu, regressor_input
 
 
 def _channels(n, width):
@@ -65,15 +65,10 @@ class PFLD(ZooModel):
         x = InvertedResidual(c(128), 2, 2, data_format=df, name="block4_1")(x)
         for i in range(1, 7):
             x = InvertedResidual(c(128), 4, 1, data_format=df, name=f"block5_{i}")(x)
-        map8 = x  # 1/8 resolution, what a layout-aware visibility head reads
-        s1 = InvertedResidual(c(16), 2, 1, data_format=df, name="block6")(x)
-        s2 = conv_bn_relu(s1, c(32), 3, 2, df, "conv7")
-        # S3: a conv over the whole 1/16 map (7x7 at 112 px), as the paper's 7x7 valid conv.
-        s3 = keras.layers.Conv2D(c(128), inner // 16, padding="valid", data_format=df, name="conv8")(s2)
-        s3 = keras.layers.ReLU(name="conv8_relu")(s3)
-        pool = lambda t, n: keras.layers.GlobalAveragePooling2D(data_format=df, name=n)(t)  # noqa: E731
-        features = keras.layers.Concatenate(name="multi_scale")([pool(s1, "pool_s1"), pool(s2, "pool_s2"), pool(s3, "pool_s3")])
-        outputs = {"landmarks": landmark_output(features, n_points)}
+        map8 = x  # 1/8 resolution: what the head and a layout-aware visibility head read
+        head = PFLDHead(n_points, c(16), c(32), c(128), data_format=df, name="pfld_head")(map8)
+        features = head["features"]
+        outputs = {"landmarks": keras.layers.Identity(name="landmarks")(head["landmarks"])}
 
         a = conv_bn_relu(aux_in, c(128), 3, 2, df, "aux_conv1")
         a = conv_bn_relu(a, c(128), 3, 1, df, "aux_conv2")

@@ -1,110 +1,9 @@
 import keras
-from keras import ops
 
-from zoo.layers._utils import check_data_format
+from zoo.layers import ChannelAffine, PIPNetHead
 from zoo.models._base import ZooModel
 from zoo.models._regressor import conv_bn_relu, regressor_input
 from zoo.models.mobilenet_v2 import IMAGENET_MEAN, IMAGENET_STD, mobilenet_v2_features
-
-
-@keras.saving.register_keras_serializable(package="zoo")
-class ChannelAffine(keras.layers.Layer):
-    """`x * scale[c] + offset[c]` per channel, constants from the config (no weights): e.g. the
-    ImageNet normalisation `(x - mean) / std` a pretrained backbone expects.
-
-    Example:
-    >>> ChannelAffine([2.0, 1.0, 1.0], [0.0, 0.0, -1.0])(keras.ops.ones((1, 4, 4, 3)))[0, 0, 0]
-    [2., 1., 0.]
-    """
-
-    def __init__(self, scale, offset, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.scale = [float(v) for v in scale]
-        self.offset = [float(v) for v in offset]
-        if len(self.scale) != len(self.offset):
-            raise ValueError(f"`scale` and `offset` need one value per channel. Received: {len(self.scale)} and {len(self.offset)}")
-        self.data_format = check_data_format(data_format, convolutions=False)
-
-    def call(self, x):
-        shape = (1, 1, 1, -1) if self.data_format == "channels_last" else (1, -1, 1, 1)
-        s = ops.reshape(ops.convert_to_tensor(self.scale, x.dtype), shape)
-        o = ops.reshape(ops.convert_to_tensor(self.offset, x.dtype), shape)
-        return x * s + o
-
-    def compute_output_shape(self, input_shape):
-        return input_shape
-
-    def get_config(self):
-        return {**super().get_config(), "scale": self.scale, "offset": self.offset, "data_format": self.data_format}
-
-
-@keras.saving.register_keras_serializable(package="zoo")
-class HeatmapDecode(keras.layers.Layer):
-    """PIPNet's decoding: per landmark the highest-scoring cell of the `G x G` score map plus
-    the sub-cell offset predicted at that cell -> normalised input coordinates.
-
-    Inputs `[scores, offset_x, offset_y]`, each `(B, G, G, K)` (channels_last) or `(B, K, G, G)`.
-    A point at input pixel `p` lies in cell `floor((p - border) / stride)` with offset
-    `(p - border) / stride - cell`; output `(B, K, 2)` = pixel / `input_size`.
-    """
-
-    def __init__(self, stride, border, input_size, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.stride = float(stride)
-        self.border = float(border)
-        self.input_size = float(input_size)
-        self.data_format = check_data_format(data_format, convolutions=False)
-
-    def _flat(self, t):
-        if self.data_format == "channels_last":
-            t = ops.transpose(t, (0, 3, 1, 2))
-        b, k = ops.shape(t)[0], ops.shape(t)[1]
-        return ops.reshape(t, (b, k, -1))  # (B, K, G*G), row-major (y, x)
-
-    def call(self, inputs):
-        scores, ox, oy = (self._flat(t) for t in inputs)
-        g = inputs[0].shape[1] if self.data_format == "channels_last" else inputs[0].shape[2]
-        idx = ops.argmax(scores, axis=-1)  # (B, K)
-        onehot = ops.one_hot(idx, g * g, dtype=ox.dtype)
-        dx = ops.sum(onehot * ox, axis=-1)
-        dy = ops.sum(onehot * oy, axis=-1)
-        idx = ops.cast(idx, ox.dtype)
-        cy = ops.floor(idx / g)
-        cx = idx - cy * g
-        x = (cx + dx) * self.stride + self.border
-        y = (cy + dy) * self.stride + self.border
-        return ops.stack([x, y], axis=-1) / self.input_size
-
-    def compute_output_shape(self, input_shape):
-        s = input_shape[0]
-        k = s[3] if self.data_format == "channels_last" else s[1]
-        return (s[0], k, 2)
-
-    def get_config(self):
-        return {**super().get_config(), "stride": self.stride, "border": self.border, "input_size": self.input_size,
-                "data_format": self.data_format}
-
-
-@keras.saving.register_keras_serializable(package="zoo")
-class HeatmapConfidence(keras.layers.Layer):
-    """Per landmark, the softmax probability of its best cell `(B, K)` in (0, 1]: low where the
-    score map has no clear peak (an occluded or ambiguous point)."""
-
-    def __init__(self, data_format=None, **kwargs):
-        super().__init__(**kwargs)
-        self.data_format = check_data_format(data_format, convolutions=False)
-
-    def call(self, scores):
-        if self.data_format == "channels_last":
-            scores = ops.transpose(scores, (0, 3, 1, 2))
-        flat = ops.reshape(scores, (ops.shape(scores)[0], ops.shape(scores)[1], -1))
-        return ops.max(ops.softmax(flat, axis=-1), axis=-1)
-
-    def compute_output_shape(self, input_shape):
-        return (input_shape[0], input_shape[3] if self.data_format == "channels_last" else input_shape[1])
-
-    def get_config(self):
-        return {**super().get_config(), "data_format": self.data_format}
 
 
 @keras.saving.register_keras_serializable(package="zoo")
@@ -160,13 +59,9 @@ class PIPNet(ZooModel):
             lat = conv_bn_relu(feats[s], head_channels, 1, 1, df, f"fpn_lat{s}", relu=False)
             h = keras.layers.Add(name=f"fpn_add{s}")([h, lat])
             h = conv_bn_relu(h, head_channels, 3, 1, df, f"fpn_smooth{s}")
-        heat = keras.layers.Conv2D(n_points, 1, data_format=df, name="heatmap")(h)
-        ox = keras.layers.Conv2D(n_points, 1, data_format=df, bias_initializer=keras.initializers.Constant(0.5), name="offset_x")(h)
-        oy = keras.layers.Conv2D(n_points, 1, data_format=df, bias_initializer=keras.initializers.Constant(0.5), name="offset_y")(h)
-        landmarks = HeatmapDecode(head_stride, border, input_size, data_format=df, name="landmarks")([heat, ox, oy])
-        confidence = HeatmapConfidence(data_format=df, name="confidence")(heat)
-        super().__init__(inputs=image, outputs={"landmarks": landmarks, "confidence": confidence, "heatmap": heat, "offset_x": ox,
-                                                "offset_y": oy}, **kwargs)
+        head = PIPNetHead(n_points, head_stride, border, input_size, data_format=df, name="pipnet_head")(h)
+        outputs = {k: keras.layers.Identity(name=k)(head[k]) for k in ("landmarks", "confidence", "heatmap", "offset_x", "offset_y")}
+        super().__init__(inputs=image, outputs=outputs, **kwargs)
         self._set_config(input_size=input_size, border=border, n_points=n_points, head_stride=head_stride,
                          head_channels=head_channels, data_format=df)
 
