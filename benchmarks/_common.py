@@ -69,19 +69,22 @@ def write_json(name, payload):
     return atomic_write_json(path, payload)
 
 
-README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
+ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+README = os.path.join(ROOT, "README.md")
+DOCS = (os.path.join(ROOT, "docs", "results.md"), README)
 
 
-def update_readme(marker, markdown, readme=README):
+def update_readme(marker, markdown, docs=DOCS):
     """Replace the text between `<!-- {marker}:start -->` and `<!-- {marker}:end -->` in the
-    README; False when the markers are missing."""
+    document that holds the markers (`docs/results.md`, else the README); False when none does."""
     a, b = f"<!-- {marker}:start -->", f"<!-- {marker}:end -->"
-    text = open(readme).read()
-    if a not in text or b not in text:
-        return False
-    text = text[: text.index(a) + len(a)] + "\n" + markdown + text[text.index(b):]
-    atomic_write_text(readme, text)
-    return True
+    for path in docs:
+        text = open(path).read() if os.path.isfile(path) else ""
+        if a in text and b in text:
+            text = text[: text.index(a) + len(a)] + "\n" + markdown + text[text.index(b):]
+            atomic_write_text(path, text)
+            return True
+    return False
 
 
 def attention_layers(model):

@@ -16,6 +16,7 @@ import math
 import os
 
 from zoo.io import atomic_write_json
+from zoo.runs import BEST_WEIGHTS, STATE
 from zoo.training.recipes import load_recipe, merge
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
@@ -89,13 +90,13 @@ def main():
             pre_steps = args.steps // 2
             pre_config, pre_samples = variant_config(base, PRETRAIN[name], pre_steps)
             pre_run = os.path.join(args.out, f"{args.recipe}_{name}_{args.steps}_stage1")
-            train(pre_config, pre_run, resume=os.path.isfile(os.path.join(pre_run, "state.json")), samples=pre_samples)
+            train(pre_config, pre_run, resume=os.path.isfile(os.path.join(pre_run, STATE)), samples=pre_samples)
             pre_steps = _steps(pre_config, pre_samples)
-            overrides = {**overrides, "init_weights": os.path.join(pre_run, "best.weights.h5"), "init_backbone": ""}
+            overrides = {**overrides, "init_weights": os.path.join(pre_run, BEST_WEIGHTS), "init_backbone": ""}
             steps = args.steps - pre_steps
         config, samples = variant_config(base, overrides, steps)
         run = os.path.join(args.out, f"{args.recipe}_{name}_{args.steps}")
-        result = train(config, run, resume=os.path.isfile(os.path.join(run, "state.json")), samples=samples)
+        result = train(config, run, resume=os.path.isfile(os.path.join(run, STATE)), samples=samples)
         row = {"variant": name, "what": what, "epochs": config["epochs"],
                "steps": pre_steps + _steps(config, samples),
                "best_val_nme_%": 100 * result["state"]["best"]}

@@ -7,7 +7,7 @@ here; `benchmarks/ablate_regressors.py` trains its own variants from scratch.
     python -m benchmarks.measure_runs runs/pfld_wing runs/pfld_l2_more [--out benchmarks/results/regressor_runs.json] [--readme]
 
 `--readme` writes the table of every measured run (this call's and earlier ones kept in the
-JSON) between the `runs` markers of README.md.
+JSON) between the `runs` markers of docs/results.md.
 """
 
 import argparse
@@ -55,7 +55,7 @@ def main():
     p = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     p.add_argument("runs", nargs="+", help="run folders (config.json, state.json, best.weights.h5)")
     p.add_argument("--out", default=os.path.join(ROOT, "benchmarks", "results", "regressor_runs.json"))
-    p.add_argument("--readme", action="store_true", help="refresh the table between the runs markers of README.md")
+    p.add_argument("--readme", action="store_true", help="refresh the table between the runs markers of docs/results.md")
     args = p.parse_args()
     rows = []
     for run in args.runs:
@@ -77,7 +77,7 @@ def main():
         from benchmarks._common import update_readme
 
         if not update_readme("runs", markdown(list(old.values()))):
-            raise SystemExit("README.md has no runs markers")
+            raise SystemExit("docs/results.md has no runs markers")
 
 
 def markdown(rows):

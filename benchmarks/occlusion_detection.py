@@ -36,7 +36,7 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--modes", default=",".join(MODES))
     p.add_argument("--limit", type=int, help="only this many faces (smoke runs)")
-    p.add_argument("--readme", action="store_true", help="refresh the table between the occlusion markers of README.md")
+    p.add_argument("--readme", action="store_true", help="refresh the table between the occlusion markers of docs/results.md")
     args = p.parse_args(argv)
     import keras
 

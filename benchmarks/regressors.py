@@ -8,7 +8,7 @@ weights file size, ms/face at batch 1 and faces/s at batch 32 (compiled predict)
     python benchmarks/regressors.py [--backends tensorflow,jax,torch] [--repeats 10] [--readme]
 
 Prints two tables and writes benchmarks/results/regressors.json (and .md); `--readme` also
-refreshes the presets table of README.md (between its `regressors` markers).
+refreshes the presets table of docs/results.md (between its `regressors` markers).
 """
 
 import argparse
@@ -125,7 +125,7 @@ def main():
     p.add_argument("--backends", default=",".join(BACKENDS))
     p.add_argument("--presets", default=",".join(PRESETS))
     p.add_argument("--repeats", type=int, default=10)
-    p.add_argument("--readme", action="store_true", help="refresh the presets table of README.md")
+    p.add_argument("--readme", action="store_true", help="refresh the presets table of docs/results.md")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args()
     args.presets = args.presets.split(",")

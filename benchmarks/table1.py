@@ -5,7 +5,7 @@ the detector's find rate, and dlib's 68-point predictor as the peer (optional `b
 
     python benchmarks/table1.py                       # every row; cached per row in benchmarks/.cache/table1
     python benchmarks/table1.py --rows drn,gania_drn  # some rows
-    python benchmarks/table1.py --readme              # also refresh the table inside README.md
+    python benchmarks/table1.py --readme              # also refresh the table inside docs/results.md
 
 Writes benchmarks/results/table1.json, table1.md and table1_ced.png. NME is normalised by the
 outer eye corners (points 36 / 45); FR and AUC at 0.10. Occluded faces are SYNTHETIC.
@@ -25,7 +25,6 @@ from zoo.io import atomic_write_json  # noqa: E402
 from benchmarks._common import RESULTS, machine, print_table, update_readme, write_json  # noqa: E402
 
 CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache", "table1")
-README = os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "README.md")
 
 # row key -> (label, regressor, restorer, occlusion, detector)
 ROWS = {
@@ -183,7 +182,7 @@ def main(argv=None):
     p.add_argument("--rows", default=",".join(ROWS), help="comma-separated row keys")
     p.add_argument("--sets", default=",".join(SETS))
     p.add_argument("--fresh", action="store_true", help="ignore cached rows")
-    p.add_argument("--readme", action="store_true", help="refresh the table between the table1 markers of README.md")
+    p.add_argument("--readme", action="store_true", help="refresh the table between the table1 markers of docs/results.md")
     args = p.parse_args(argv)
     import keras
 
@@ -229,8 +228,8 @@ def main(argv=None):
                                "data": {"occluded": "HELEN test (230) with synthetic occlusion, seed 0 - SYNTHETIC",
                                         "clean": "the same 230 HELEN-test faces, clean"},
                                "rows": summary})
-    if args.readme and os.path.isfile(README):
-        update_readme("table1", md)
+    if args.readme and not update_readme("table1", md):
+        raise SystemExit("no table1 markers in docs/results.md or README.md")
     print(md)
 
 

@@ -9,7 +9,6 @@ Prints a table and writes benchmarks/results/visibility_ablation.json.
 """
 
 import argparse
-import json
 import os
 import sys
 
@@ -19,28 +18,10 @@ os.environ.setdefault("KERAS_BACKEND", "tensorflow")
 from benchmarks._common import machine, print_table, write_json  # noqa: E402
 
 
-def roc_auc(scores, labels):
-    import numpy as np
-
-    scores, labels = np.asarray(scores, float), np.asarray(labels, bool)
-    pos, neg = scores[labels], scores[~labels]
-    if not len(pos) or not len(neg):
-        return float("nan")
-    order = np.argsort(np.concatenate([pos, neg]), kind="mergesort")
-    ranks = np.empty(len(order))
-    ranks[order] = np.arange(1, len(order) + 1)
-    return float((ranks[: len(pos)].sum() - len(pos) * (len(pos) + 1) / 2) / (len(pos) * len(neg)))
-
-
 def load_run(run_dir):
-    from zoo import registry
-    from zoo.presets import load_weights_strict
+    from zoo.runs import BEST_WEIGHTS, load_run as load
 
-    with open(os.path.join(run_dir, "config.json")) as f:
-        cfg = json.load(f)
-    model = registry.create_model(cfg["regressor"], input_size=cfg["input_size"], **cfg.get("regressor_kwargs", {}))
-    load_weights_strict(model, os.path.join(run_dir, "best.weights.h5"))
-    return model, cfg
+    return load(run_dir, os.path.join(run_dir, BEST_WEIGHTS))
 
 
 def visibility_scores(model, samples):
@@ -67,6 +48,7 @@ def main():
 
     from zoo.data.test_sets import test_sets
     from zoo.data import load_landmark_folder
+    from zoo.metrics import roc_auc
     from zoo.pipeline import evaluate_folder
 
     rows = []
@@ -75,9 +57,10 @@ def main():
         model, cfg = load_run(run)
         for key, (folder, pattern, _) in test_sets().items():
             m, _ = evaluate_folder(model, folder, pattern=pattern)
-            rows.append({"run": os.path.basename(run), "visibility_head": bool(cfg.get("regressor_kwargs", {}).get("visibility")),
+            has_head = isinstance(model.output, dict) and "visibility" in model.output
+            rows.append({"run": os.path.basename(run), "visibility_head": has_head,
                          "test_set": key, "nme_%": 100 * m["nme"], "fr_0.10_%": 100 * m["fr_0.10"], "auc_0.10": m["auc_0.10"]})
-        if cfg.get("regressor_kwargs", {}).get("visibility"):
+        if isinstance(model.output, dict) and "visibility" in model.output:
             folder = test_sets()["helen_test_synthetic_occlusion"][0]
             samples = load_landmark_folder(folder)
             v = visibility_scores(model, samples)

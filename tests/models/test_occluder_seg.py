@@ -92,6 +92,9 @@ def test_training_runs_checkpoints_and_resumes(tmp_path, staged):
     with open(os.path.join(out, "state.json")) as f:
         state = json.load(f)
     assert [h["epoch"] for h in state["history"]] == [1] and state["train_seconds"] > 0
+    from zoo.tasks import OccluderSegmenter
+
+    assert isinstance(zoo.load(out), OccluderSegmenter)  # the run folder loads as its task
     # resuming a finished run loads its checkpoint and trains no further
     r2 = train_occluder(cfg, out, resume=True, epochs=1, verbose=0, samples=data)
     assert r2["state"]["epoch"] == 0

@@ -27,10 +27,11 @@ def test_pfld_structure_and_widths():
     assert small.count_params() < big.count_params() / 5
     assert tuple(big.inputs[0].shape)[1:] == (112, 112, 3)
     names = {l.name for l in big.layers}
-    assert {"pool_s1", "pool_s2", "pool_s3", "multi_scale", "pose"} <= names
+    assert {"pfld_head", "pose"} <= names  # the multi-scale head is a layer (zoo.layers.PFLDHead)
     tight = PFLD(width=0.25, input_size=144, border=16)  # reads the central 112 px of a 144 px crop
     assert tuple(tight(np.zeros((1, 144, 144, 3), "float32"))["landmarks"].shape) == (1, 68, 2)
-    assert [tuple(w.shape) for w in tight.get_layer("conv8").weights] == [tuple(w.shape) for w in small.get_layer("conv8").weights]
+    conv8 = lambda m: m.get_layer("pfld_head").conv8  # noqa: E731
+    assert [tuple(w.shape) for w in conv8(tight).weights] == [tuple(w.shape) for w in conv8(small).weights]
     with pytest.raises(ValueError, match="multiple of 16"):
         PFLD(width=0.25, input_size=144, border=10)
     vis = PFLD(width=0.25, visibility=True)

@@ -79,11 +79,11 @@ def test_presets_predict_the_same_on_every_backend(tmp_path, helen_test):
     assert names, "no preset shipped"
     faces = [s.load_image() for s in helen_test[:4]]
     # every regressor's input size (each worker resizes the same faces the same way)
-    for size in {int(preset_record(n)["config"].get("input_size", 112)) for n in names if preset_task(preset_record(n)) in ("regressor", "occluder")}:
+    for size in {int(preset_record(n)["model_config"].get("input_size", 112)) for n in names if preset_task(preset_record(n)) in ("regressor", "occluder")}:
         x = np.stack([np.asarray(cv2.resize(f, (size, size)), np.float32) / 255.0 for f in faces])
         np.savez(tmp_path / f"faces_{size}.npz", x=x)
     np.savez(tmp_path / "faces.npz", x=np.stack([np.asarray(cv2.resize(f, (112, 112)), np.float32) / 255.0 for f in faces]))
-    for size in {int(preset_record(n)["config"].get("image_size", 256)) for n in names
+    for size in {int(preset_record(n)["model_config"].get("image_size", 256)) for n in names
                  if preset_task(preset_record(n)) == "restorer"}:
         img = np.stack([cv2.resize(f, (size, size), interpolation=cv2.INTER_AREA) for f in faces]) / 127.5 - 1.0
         mask = np.zeros((4, size, size, 1), np.float32)
@@ -107,5 +107,5 @@ def test_presets_predict_the_same_on_every_backend(tmp_path, helen_test):
                 diff = np.abs(mine[n] - got[n]).max() * 127.5
                 assert diff < 0.1, f"{n}: {keras.backend.backend()} vs {other} differ by {diff:.4f} grey levels"
             else:
-                diff = np.abs(mine[n] - got[n]).max() * int(preset_record(n)["config"].get("input_size", 112))
+                diff = np.abs(mine[n] - got[n]).max() * int(preset_record(n)["model_config"].get("input_size", 112))
                 assert diff < 0.01, f"{n}: {keras.backend.backend()} vs {other} differ by {diff:.4f} px"

@@ -18,7 +18,7 @@ def test_regressor_presets_ship_with_their_records():
     for name in REGRESSOR_PRESETS:
         assert name in shipped, f"preset {name} is not shipped"
         rec = preset_record(name)
-        for key in ("model", "config", "weights", "recipe", "data", "training", "metrics"):
+        for key in ("model", "class", "model_config", "weights", "weights_sha256", "recipe", "data", "training", "metrics"):
             assert key in rec, f"{name}.json lacks {key!r}"
         assert {"helen_test_clean", "helen_test_synthetic_occlusion"} <= set(rec["metrics"])
         size = os.path.getsize(os.path.join(PRESET_DIR, "weights", rec["weights"]))
@@ -78,7 +78,7 @@ def test_restorer_presets_ship_with_their_records():
     for name in RESTORER_PRESETS:
         assert name in shipped, f"restorer preset {name} is not shipped"
         rec = preset_record(name)
-        for key in ("model", "config", "weights", "recipe", "recipe_config", "data", "training", "metrics"):
+        for key in ("model", "class", "model_config", "weights", "weights_sha256", "recipe", "recipe_config", "data", "training", "metrics"):
             assert key in rec, f"{name}.json lacks {key!r}"
         assert rec["training"]["steps"] >= 1000 and rec["training"]["backend"] in ("tensorflow", "jax", "torch")
         assert "helen_testset" in rec["data"]["never_seen"]
@@ -154,7 +154,7 @@ def test_occluder_preset_finds_occluders_on_held_out_faces(name, helen_test):
 
     assert name in list_presets(task="occluder")
     rec = preset_record(name)
-    for key in ("model", "config", "weights", "recipe", "recipe_config", "data", "training", "metrics"):
+    for key in ("model", "class", "model_config", "weights", "weights_sha256", "recipe", "recipe_config", "data", "training", "metrics"):
         assert key in rec, f"{name}.json lacks {key!r}"
     assert "helen_testset" in rec["data"]["never_seen"]
     seg = zoo.load(name)
@@ -172,3 +172,33 @@ def test_occluder_preset_finds_occluders_on_held_out_faces(name, helen_test):
     assert iou > 0.3 and iou > recorded["mask_iou"] - 0.25, f"map IoU {iou:.2f} (recorded {recorded['mask_iou']:.2f})"
     assert auc > 0.85, f"component ROC AUC {auc:.3f}"
     assert float(np.mean([m > 0.5 for m in maps[len(occluded):]])) < 0.02, "clean faces marked as occluded"
+
+
+def test_presets_are_what_they_claim_to_be(tmp_path, monkeypatch):
+    """A damaged weights file, weights outside the presets folder and two presets of one name are
+    refused, each naming the cause."""
+    import shutil
+
+    import zoo.presets as presets
+
+    fake = tmp_path / "presets"
+    (fake / "weights").mkdir(parents=True)
+    rec = preset_record("pfld_0.25x_300w")
+    src = os.path.join(PRESET_DIR, "weights", rec["weights"])
+    shutil.copyfile(src, fake / "weights" / rec["weights"])
+    (fake / "p.json").write_text(json.dumps(rec))
+    monkeypatch.setattr(presets, "PRESET_DIR", str(fake))
+    monkeypatch.setattr(presets, "WEIGHTS_DIR", str(fake / "weights"))
+    assert presets.load_preset("pfld_0.25x_300w") is not None
+    data = bytearray((fake / "weights" / rec["weights"]).read_bytes())
+    data[len(data) // 2: len(data) // 2 + 256] = bytes(256)
+    (fake / "weights" / rec["weights"]).write_bytes(bytes(data))
+    with pytest.raises(ValueError, match="sha256"):
+        presets.load_preset("pfld_0.25x_300w")
+    (fake / "p.json").write_text(json.dumps(dict(rec, weights="../../outside.weights.h5")))
+    with pytest.raises(ValueError, match="outside"):
+        presets.load_preset("pfld_0.25x_300w")
+    (fake / "p.json").write_text(json.dumps(rec))
+    (fake / "q.json").write_text(json.dumps(rec))
+    with pytest.raises(ValueError, match="two presets named"):
+        presets.list_presets()

@@ -169,6 +169,9 @@ def test_restorer_run_starts_from_another_runs_generator(tmp_path):
               "data": {"landmark_sets": [["aligned_300w", "afw_1*"]]}, "batch_size": 2,
               "schedule": {"t_g": 2, "patch": 16, "checkpoint_every": 1}}
     train_restorer(config, str(tmp_path / "a"), limit=4)
+    from zoo.tasks import Restorer
+
+    assert isinstance(zoo.load(str(tmp_path / "a")), Restorer)  # a restorer run folder loads as its task
     parent = str(tmp_path / "a" / "generator.weights.h5")
     train_restorer(dict(config, init_weights=parent, init_preset="gania_128"), str(tmp_path / "b"), limit=4, max_steps=0)
     a, b = (zoo.create_model("gania_generator", image_size=32, base_filters=4) for _ in range(2))

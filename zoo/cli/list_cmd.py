@@ -25,7 +25,13 @@ def run(args):
     if args.kind in (None, "recipe"):
         rows += [("recipe", n, d) for n, d in _recipes(args.pattern)]
     if not rows:
-        print(f"no component matches {args.pattern!r}")
+        if args.kind == "recipe":
+            from zoo.training.recipes import ENV_VAR, recipes_dir
+
+            print(f"no recipe matches {args.pattern!r} in {recipes_dir()} (set {ENV_VAR} to a recipes folder, or train a "
+                  f"recipe file by its path)")
+        else:
+            print(f"no component matches {args.pattern!r}")
         return 1
     rows.sort(key=lambda r: (KINDS.index(r[0]), r[1]))
     width = max(len(r[1]) for r in rows)

@@ -73,10 +73,16 @@ def make_activation(activation):
     return keras.layers.Activation(activation)
 
 
-def check_normalization(normalization):
-    if normalization not in (None, "batch"):
-        raise ValueError(f"`normalization` must be None or 'batch'. Received: normalization={normalization!r}")
-    return normalization
+def without_retired(cls, config, **retired):
+    """A layer config without options the layer no longer has (an older `.keras` file's), each
+    accepted only at the value that meant "off"."""
+    config = dict(config)
+    for key, off in retired.items():
+        if key in config:
+            if config[key] != off:
+                raise ValueError(f"{cls.__name__} no longer supports `{key}` (no model of the zoo used it). Received: {key}={config[key]!r}")
+            config.pop(key)
+    return config
 
 
 def check_strides(strides):

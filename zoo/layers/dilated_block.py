@@ -1,6 +1,6 @@
 import keras
 
-from zoo.layers._utils import channel_axis, check_data_format, check_normalization, check_positive_int, make_activation
+from zoo.layers._utils import channel_axis, check_data_format, check_positive_int, make_activation, without_retired
 from zoo.registry import register
 
 
@@ -15,7 +15,6 @@ class DilatedBlock(keras.layers.Layer):
         filters: int, channels of every convolution.
         dilation_rates: tuple of positive ints (default 2, 4, 8, 16 as in GLCIC).
         activation: activation name.
-        normalization: None or "batch".
         data_format: "channels_last" / "channels_first" (default: keras config).
 
     Example:
@@ -32,7 +31,6 @@ class DilatedBlock(keras.layers.Layer):
         filters,
         dilation_rates=(2, 4, 8, 16),
         activation="elu",
-        normalization=None,
         data_format=None,
         **kwargs,
     ):
@@ -43,10 +41,8 @@ class DilatedBlock(keras.layers.Layer):
             raise ValueError("`dilation_rates` must name at least one rate. Received: dilation_rates=()")
         for r in rates:
             check_positive_int("dilation_rates[i]", r)
-        check_normalization(normalization)
         self.dilation_rates = rates
         self.activation = activation
-        self.normalization = normalization
         self.data_format = check_data_format(data_format)
         self.convs = [
             keras.layers.Conv2D(
@@ -54,29 +50,19 @@ class DilatedBlock(keras.layers.Layer):
             )
             for i, r in enumerate(rates)
         ]
-        self.norms = (
-            [keras.layers.BatchNormalization(axis=channel_axis(self.data_format)) for _ in rates]
-            if normalization == "batch"
-            else [None] * len(rates)
-        )
         self.acts = [make_activation(activation) for _ in rates]
 
     def build(self, input_shape):
         shape = input_shape
-        for conv, norm in zip(self.convs, self.norms):
+        for conv in self.convs:
             conv.build(shape)
             shape = conv.compute_output_shape(shape)
-            if norm is not None:
-                norm.build(shape)
         super().build(input_shape)
 
     def call(self, inputs, training=None):
         x = inputs
-        for conv, norm, act in zip(self.convs, self.norms, self.acts):
-            x = conv(x)
-            if norm is not None:
-                x = norm(x, training=training)
-            x = act(x)
+        for conv, act in zip(self.convs, self.acts):
+            x = act(conv(x))
         return x
 
     def compute_output_shape(self, input_shape):
@@ -91,11 +77,14 @@ class DilatedBlock(keras.layers.Layer):
                 "filters": self.filters,
                 "dilation_rates": list(self.dilation_rates),
                 "activation": self.activation,
-                "normalization": self.normalization,
                 "data_format": self.data_format,
             }
         )
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**without_retired(cls, config, normalization=None))
 
 
 register("layer", "DilatedBlock", "GAN-IA middle: stack of 3x3 dilated convs (rates 2, 4, 8, 16 by default)", DilatedBlock)

@@ -66,6 +66,14 @@ class PFLDHead(keras.layers.Layer):
         s2 = -(-int(spatial[0]) // 2)
         # S3: one conv over the whole S2 map
         self.conv8 = keras.layers.Conv2D(self.s3_channels, s2, padding="valid", data_format=self.data_format, name="conv8")
+        b = input_shape[0]
+        s2w = -(-int(spatial[1]) // 2)
+        shape = lambda c, h, w: (b, h, w, c) if self.data_format == "channels_last" else (b, c, h, w)  # noqa: E731
+        self.block6.build(tuple(input_shape))
+        self.conv7.build(shape(self.s1_channels, int(spatial[0]), int(spatial[1])))
+        self.conv7_bn.build(shape(self.s2_channels, s2, s2w))
+        self.conv8.build(shape(self.s2_channels, s2, s2w))
+        self.landmarks_dense.build((b, self.s1_channels + self.s2_channels + self.s3_channels))
 
     def call(self, x, training=None):
         s1 = self.block6(x, training=training)
@@ -131,6 +139,15 @@ class DRNStage(keras.layers.Layer):
         self.fc = keras.layers.Dense(self.hidden, activation="relu", name="fc")
         self.delta = keras.layers.Dense(2 * self.n_points, kernel_initializer="zeros", name="delta")
 
+    def build(self, input_shape):
+        fshape, _ = input_shape
+        c = fshape[-1] if self.data_format == "channels_last" else fshape[1]
+        p, q, f, k = self.patch_size, self.patch_size // 4, self.local_filters, self.n_points
+        self.local_conv1.build((None, k, p, p, c))
+        self.local_conv2.build((None, k, p // 2, p // 2, f))
+        self.fc.build((None, k * q * q * f))
+        self.delta.build((None, self.hidden))
+
     def call(self, inputs, training=None):
         features, shape = inputs
         s_in = self.perturb(shape, training=training)
@@ -185,6 +202,10 @@ class PIPNetHead(keras.layers.Layer):
         self.offset_y = keras.layers.Conv2D(k, 1, data_format=df, bias_initializer=half, name="offset_y")
         self.decode = HeatmapDecode(self.stride, self.border, self.input_size, data_format=df, name="decode")
         self.confidence = HeatmapConfidence(data_format=df, name="confidence")
+
+    def build(self, input_shape):
+        for conv in (self.heatmap, self.offset_x, self.offset_y):
+            conv.build(tuple(input_shape))
 
     def call(self, x):
         heat, ox, oy = self.heatmap(x), self.offset_x(x), self.offset_y(x)

@@ -1,7 +1,7 @@
 import keras
 from keras import ops
 
-from zoo.layers._utils import channel_axis, check_data_format, check_normalization, check_positive_int, make_activation
+from zoo.layers._utils import channel_axis, check_data_format, check_positive_int, make_activation, without_retired
 from zoo.registry import register
 
 UPSAMPLE_MODES = ("transpose", "resize")
@@ -20,7 +20,6 @@ class UpBlock(keras.layers.Layer):
         upsample: "transpose" (a 4x4 stride-2 `Conv2DTranspose`, the seed's choice) or
             "resize" (nearest x2 + 3x3 conv: about 2x faster to train on JAX/XLA:CPU).
         activation: activation name.
-        normalization: None or "batch".
         data_format: "channels_last" / "channels_first" (default: keras config).
 
     Example:
@@ -37,7 +36,6 @@ class UpBlock(keras.layers.Layer):
         filters,
         upsample="transpose",
         activation="elu",
-        normalization=None,
         data_format=None,
         **kwargs,
     ):
@@ -45,10 +43,8 @@ class UpBlock(keras.layers.Layer):
         self.filters = check_positive_int("filters", filters)
         if upsample not in UPSAMPLE_MODES:
             raise ValueError(f"`upsample` must be one of {UPSAMPLE_MODES}. Received: upsample={upsample!r}")
-        check_normalization(normalization)
         self.upsample = upsample
         self.activation = activation
-        self.normalization = normalization
         self.data_format = check_data_format(data_format)
         df = self.data_format
         if upsample == "transpose":
@@ -61,7 +57,6 @@ class UpBlock(keras.layers.Layer):
         self.up_act = make_activation(activation)
         self.concat = keras.layers.Concatenate(axis=channel_axis(df))
         self.conv = keras.layers.Conv2D(filters, 3, padding="same", data_format=df, kernel_initializer="he_normal", name="fuse")
-        self.norm = keras.layers.BatchNormalization(axis=channel_axis(df)) if normalization == "batch" else None
         self.act = make_activation(activation)
 
     @staticmethod
@@ -92,8 +87,6 @@ class UpBlock(keras.layers.Layer):
             shape[ax] = shape[ax] + skip_shape[ax]
             shape = tuple(shape)
         self.conv.build(shape)
-        if self.norm is not None:
-            self.norm.build(self.conv.compute_output_shape(shape))
         super().build(input_shape)
 
     def call(self, inputs, training=None):
@@ -103,10 +96,7 @@ class UpBlock(keras.layers.Layer):
         x = self.up_act(x)
         if skip is not None:
             x = self.concat([x, ops.cast(skip, x.dtype)])
-        x = self.conv(x)
-        if self.norm is not None:
-            x = self.norm(x, training=training)
-        return self.act(x)
+        return self.act(self.conv(x))
 
     def compute_output_shape(self, input_shape):
         if isinstance(input_shape, (list, tuple)) and len(input_shape) == 2 and isinstance(input_shape[0], (list, tuple)):
@@ -122,11 +112,14 @@ class UpBlock(keras.layers.Layer):
                 "filters": self.filters,
                 "upsample": self.upsample,
                 "activation": self.activation,
-                "normalization": self.normalization,
                 "data_format": self.data_format,
             }
         )
         return config
+
+    @classmethod
+    def from_config(cls, config):
+        return cls(**without_retired(cls, config, normalization=None))
 
 
 register("layer", "UpBlock", "GAN-IA decoder block: transposed conv x2 (or resize), skip concatenation, conv", UpBlock)

@@ -16,6 +16,16 @@ class ZooModel(keras.Model):
     def get_config(self):
         return {"name": self.name, "trainable": self.trainable, **self._zoo_config}
 
+    @property
+    def input_size(self):
+        """The side of the square image the model reads (the one name for it across the zoo; GAN-IA's
+        constructor calls it `image_size`, the paper's term)."""
+        cfg = self._zoo_config
+        if "input_size" in cfg or "image_size" in cfg:
+            return int(cfg.get("input_size", cfg.get("image_size")))
+        shape = tuple(self.inputs[0].shape)
+        return int(shape[1] if shape[-1] in (1, 3, 4) else shape[2])
+
     @classmethod
     def from_config(cls, config):
         return cls(**config)

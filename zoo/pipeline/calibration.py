@@ -142,21 +142,16 @@ def calibrate_segmenter(segmenter, regressor, samples, clean_fpr, seed=0):
     (`occlusion="segmentation"`), on the regressor's shapes."""
     lm = Landmarker(detector=None, regressor=regressor, restorer=None, occlusion="segmentation", segmenter=segmenter, iterations=0)
     crops, labels = _clean_and_occluded_crops(lm, samples, seed)
-    shapes = []
-    for start in range(0, len(crops), 32):
-        shapes.extend(lm.regressor.predict(crops[start : start + 32]).astype(np.float64))
-    _, raw = lm.segmentation_scores(crops, shapes)
+    _, raw = lm.segmentation_scores(crops, lm.regressor.predict(crops).astype(np.float64))
     return _margin_thresholds(raw, labels, clean_fpr)
 
 
 def calibrate_restorer(restorer, regressor, samples, clean_fpr, hole=COMPONENT_DILATE, seed=0):
+    """Per-component thresholds of a restorer's residual (`occlusion="residual"`), on the regressor's shapes."""
     lm = Landmarker(detector=None, regressor=regressor, restorer=restorer, occlusion="residual", iterations=0,
                     residual_hole=hole)
     crops, labels = _clean_and_occluded_crops(lm, samples, seed)
-    shapes = []
-    for start in range(0, len(crops), 32):
-        shapes.extend(lm.regressor.predict(crops[start : start + 32]).astype(np.float64))
-    _, residual = lm.residual_scores(crops, shapes)
+    _, residual = lm.residual_scores(crops, lm.regressor.predict(crops).astype(np.float64))
     return _thresholds(residual, labels, clean_fpr)
 
 

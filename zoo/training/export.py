@@ -48,7 +48,8 @@ def _lineage(config, state):
     def run_steps(cfg, epochs):
         return math.ceil(len(load_samples(cfg["data"])[0]) / cfg["batch_size"]) * epochs
 
-    steps = run_steps(config, state["epoch"] + 1)
+    per_epoch = state.get("steps_per_epoch")
+    steps = per_epoch * (state["epoch"] + 1) if per_epoch else run_steps(config, state["epoch"] + 1)
     out = {"steps": steps, "total_steps": steps}
     parent = config.get("init_preset")
     if parent and parent in list_presets():

@@ -20,7 +20,7 @@ def load_items(data_cfg):
 
 
 def generator_size(generator):
-    return int(generator.get_config()["image_size"])
+    return int(generator.input_size)
 
 
 def build(config):

@@ -42,10 +42,9 @@ class LossModel(keras.Model):
 
 
 def model_input_size(model):
-    """The side of a square image model's input (its own config, else its input's shape)."""
-    cfg = getattr(model, "_zoo_config", {})
-    if "input_size" in cfg:
-        return int(cfg["input_size"])
+    """The side of a square image model's input: a zoo model's `input_size`, else its input's shape."""
+    if hasattr(model, "input_size"):
+        return int(model.input_size)
     shape = tuple(model.inputs[0].shape)
     return int(shape[1] if shape[-1] in (1, 3, 4) else shape[2])
 
@@ -117,6 +116,7 @@ def fit_run(trainer, model, train_ds, val_ds, config, out_dir, resume, monitor, 
         print(f"resuming {out_dir} at epoch {initial_epoch + 1}", flush=True)
     write_run_files(out_dir, config, model)
     ckpt = AtomicCheckpoint(out_dir, model, monitor=monitor, state=state)
+    ckpt.state["steps_per_epoch"] = len(train_ds)  # what the run's record counts its steps by
     t0 = time.time()
     if initial_epoch < config["epochs"]:
         trainer.fit(train_ds, validation_data=val_ds, epochs=config["epochs"], initial_epoch=initial_epoch, callbacks=[ckpt],

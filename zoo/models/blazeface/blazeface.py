@@ -76,10 +76,6 @@ class BlazeFace(ZooModel):
         self._set_config(input_size=input_size, data_format=df)
 
     @property
-    def input_size(self):
-        return self._zoo_config["input_size"]
-
-    @property
     def num_anchors(self):
         cells = self.input_size // 8
         return cells * cells * 2 + (cells // 2) ** 2 * 6

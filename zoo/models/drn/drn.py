@@ -70,7 +70,3 @@ class DRN(ZooModel):
         self._set_config(input_size=input_size, stages=stages, patch_size=patch_size, patch_extent=float(patch_extent),
                          extent_decay=float(extent_decay), feature_channels=feature_channels, hidden=hidden,
                          perturbation=float(perturbation), n_points=n_points, data_format=df)
-
-    @property
-    def input_size(self):
-        return self._zoo_config["input_size"]

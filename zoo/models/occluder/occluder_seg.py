@@ -55,10 +55,6 @@ class OccluderSegNet(ZooModel):
         super().__init__(inputs=image, outputs={"occlusion": prob, "logits": logits}, **kwargs)
         self._set_config(input_size=input_size, head_channels=head_channels, width=float(width), data_format=df)
 
-    @property
-    def input_size(self):
-        return self._zoo_config["input_size"]
-
     def load_imagenet_backbone(self, path=None):
         """Initialise the backbone from torchvision's ImageNet MobileNetV2 (see
         `zoo.models.mobilenet_v2.convert`). Returns the file's path."""

@@ -86,7 +86,3 @@ class PFLD(ZooModel):
         super().__init__(inputs=image, outputs=outputs, **kwargs)
         self._set_config(width=float(width), input_size=input_size, n_points=n_points, visibility=bool(visibility), border=border,
                          data_format=df, **({"visibility_from": visibility_from} if visibility_from != "pooled" else {}))
-
-    @property
-    def input_size(self):
-        return self._zoo_config["input_size"]

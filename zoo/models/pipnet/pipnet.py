@@ -65,10 +65,6 @@ class PIPNet(ZooModel):
         self._set_config(input_size=input_size, border=border, n_points=n_points, head_stride=head_stride,
                          head_channels=head_channels, data_format=df)
 
-    @property
-    def input_size(self):
-        return self._zoo_config["input_size"]
-
     def load_imagenet_backbone(self, path=None):
         """Initialise the backbone from torchvision's ImageNet MobileNetV2 (the registry package's
         file, see `zoo.models.mobilenet_v2.convert`). Returns the file's path."""
