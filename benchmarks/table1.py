@@ -3,7 +3,7 @@ restore-and-regress cascade, on the synthetic occlusion of the 230 HELEN-test fa
 same faces clean (same images for every row), with predicted occlusion and with oracle masks,
 the detector's find rate, and dlib's 68-point predictor as the peer (optional `bench` extra).
 
-    python benchmarks/table1.py                       # every row; cached per row in benchmarks/.cache/table1
+    python benchmarks/table1.py                       # every row; cached per row in $ZOO_CACHE/table1
     python benchmarks/table1.py --rows drn,gania_drn  # some rows
     python benchmarks/table1.py --readme              # also refresh the table inside docs/results.md
 
@@ -21,10 +21,11 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
+from zoo.data.test_sets import cache_dir  # noqa: E402
 from zoo.io import atomic_write_json  # noqa: E402
 from benchmarks._common import RESULTS, machine, print_table, update_readme, write_json  # noqa: E402
 
-CACHE = os.path.join(os.path.dirname(os.path.abspath(__file__)), ".cache", "table1")
+CACHE = os.path.join(cache_dir(), "table1")  # per-row results, outside the source tree
 
 # row key -> (label, regressor, restorer, occlusion, detector)
 ROWS = {

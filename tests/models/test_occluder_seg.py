@@ -18,6 +18,7 @@ from zoo.data.components import component_masks
 from zoo.tasks import OccluderSegmenter
 
 
+@pytest.mark.once
 def test_roc_auc_and_iou_against_brute_force(rng):
     scores = np.round(rng.uniform(size=60), 1)  # many ties
     labels = rng.uniform(size=60) < 0.4
@@ -47,6 +48,7 @@ def test_segnet_is_registered_and_saves(rng, tmp_path):
         OccluderSegNet(input_size=64, width=0.5).load_imagenet_backbone()
 
 
+@pytest.mark.once
 def test_training_data_masks_follow_the_crop(helen_test):
     faces = helen_test[:6]
     clean = OccluderDataset(faces, batch_size=6, image_size=64, occlusion=0.0)
@@ -110,6 +112,7 @@ def _green_segmenter(size=128):
     return keras.Model(x, {"occlusion": occ})
 
 
+@pytest.mark.once
 def test_task_scores_components_from_the_map(helen_test):
     seg = OccluderSegmenter(_green_segmenter(), name="green")
     s = helen_test[0]
@@ -128,6 +131,7 @@ def test_task_scores_components_from_the_map(helen_test):
         OccluderSegmenter(keras.Model(inp, {"landmarks": keras.layers.Reshape((96, 2))(inp)}))
 
 
+@pytest.mark.once
 def test_landmarker_segmentation_mode_restores_only_what_the_map_marks(helen_test):
     from zoo.pipeline.landmarker import Landmarker
     from zoo.tasks import load

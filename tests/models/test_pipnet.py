@@ -103,6 +103,7 @@ def _random_state(rng):
     return {k: v.astype("float32") for k, v in state.items()}, model
 
 
+@pytest.mark.once
 def test_converter_maps_torchvision_layout_exactly(rng):
     """The port computes what torch computes with the same state dict (padding, epsilon,
     depthwise layout): random weights, every stride's map."""
@@ -116,6 +117,7 @@ def test_converter_maps_torchvision_layout_exactly(rng):
         np.testing.assert_allclose(np.asarray(ours[s]), ref[s], atol=2e-4 * max(1.0, np.abs(ref[s]).max()))
 
 
+@pytest.mark.once
 def test_imagenet_port_matches_torch_on_real_faces(helen_test):
     """torchvision's real ImageNet weights (registry package, installed by CI with --no-deps):
     the converted backbone's features on real faces equal torch's."""

@@ -11,6 +11,8 @@ from zoo.training import TRAINERS
 from zoo.training.recipes import list_recipes, load_recipe, merge, recipe_path, recipes_dir
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+# reading recipe files, and a CLI round trip whose training step the swap tests cover per backend
+pytestmark = pytest.mark.once
 
 
 def test_the_recipes_folder_holds_only_recipes():
