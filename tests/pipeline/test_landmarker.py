@@ -88,8 +88,10 @@ def test_auto_mode_uses_the_occluder_segmenter(demo, helen_test):
     occ = faces[0]["occluded"]
     assert occ["mouth"] and not occ["right_eye"] and not occ["left_eye"], faces[0]["occlusion"]
     assert not np.array_equal(faces[0]["restored"], faces[0]["input_crop"])
-    assert Landmarker(regressor="drn_300w", restorer="gania_128", segmenter="nope").occlusion == "residual"
-    assert Landmarker(regressor="pipnet_mnv2_300w", restorer=None, segmenter="nope").occlusion == "confidence"
+    assert Landmarker(regressor="drn_300w", restorer="gania_128", segmenter=None).occlusion == "residual"
+    assert Landmarker(regressor="pipnet_mnv2_300w", restorer=None, segmenter="none").occlusion == "confidence"
+    with pytest.raises(KeyError, match="occluder_seg_mnv2"):  # a segmenter named that does not exist is an error, not a fallback
+        Landmarker(regressor="drn_300w", restorer="gania_128", segmenter="nope")
     clean = Landmarker(detector=None, regressor="drn_300w", restorer="gania_128")
     images = [s.load_image() for s in helen_test[:12]]
     out = clean(images)

@@ -9,6 +9,7 @@ import numpy as np
 from zoo.data.folders import list_face_images, scan_landmark_folder
 from zoo.data.image_io import IMAGE_EXTENSIONS, ImageError, read_image, write_image
 from zoo.data.shape68 import OUTER_EYE_CORNERS
+from zoo.cli.checks import not_inside, output_folder
 
 
 def add_parser(sub):
@@ -44,7 +45,7 @@ def check(args):
     folder = args.dir
     if not os.path.isdir(folder):
         raise FileNotFoundError(f"{folder}: no such folder")
-    os.makedirs(args.out, exist_ok=True)
+    output_folder(args.out)
     rng = np.random.default_rng(args.seed)
     if not _is_landmark_folder(folder):
         return _check_faces(folder, args, rng)
@@ -117,6 +118,10 @@ def _check_faces(folder, args, rng):
 def occlude_cmd(args):
     from zoo.data.synthetic_set import occlude_folder
 
+    if not os.path.isdir(args.src):
+        raise FileNotFoundError(f"{args.src}: no such folder")
+    not_inside(args.dst, args.src)
+    output_folder(args.dst, flag="DST")
     rows = occlude_folder(args.src, args.dst, seed=args.seed, pattern=args.pattern)
     flags = np.array([r[2:] for r in rows], np.float64)
     print(f"wrote {len(rows)} synthetically occluded faces to {args.dst} (seed {args.seed}); "

@@ -1,6 +1,9 @@
 """`python -m zoo eval --data DIR --regressor NAME --out OUT [--save-predictions]`."""
 
 
+from zoo.cli.checks import non_negative_int, output_folder, positive_int
+
+
 def add_parser(sub):
     from zoo.pipeline.landmarker import OCCLUSION_MODES, landmarker_defaults
 
@@ -10,7 +13,7 @@ def add_parser(sub):
     p.add_argument("--regressor", required=True, help="a preset, a registered model, or a .keras file")
     p.add_argument("--out", required=True, help="output folder: metrics.json, per_image.csv, ced.png")
     p.add_argument("--pattern", default="*", help="glob on file names (default: all)")
-    p.add_argument("--batch-size", type=int, default=32, help="faces per batch (default: 32)")
+    p.add_argument("--batch-size", type=positive_int, default=32, help="faces per batch (default: 32)")
     p.add_argument("--save-predictions", action="store_true", help="write OUT/predictions/<stem>.pts")
     p.add_argument("--flip", action="store_true", help="test-time flip augmentation (average with the mirrored crop)")
     p.add_argument("--restorer", default="none", help="restorer preset / .keras / run folder: evaluate the restore-and-regress "
@@ -20,8 +23,8 @@ def add_parser(sub):
                    help=f"cascade: how occluded components are found (oracle: DIR/masks/<stem>.png; default: {d['occlusion']})")
     p.add_argument("--segmenter", default=d["segmenter"],
                    help=f"cascade: occluder segmenter preset for --occlusion segmentation (default: {d['segmenter']})")
-    p.add_argument("--iterations", type=int, default=d["iterations"], help=f"cascade: restore-and-regress rounds (default: {d['iterations']})")
-    p.add_argument("--recrop", type=int, default=None,
+    p.add_argument("--iterations", type=non_negative_int, default=d["iterations"], help=f"cascade: restore-and-regress rounds (default: {d['iterations']})")
+    p.add_argument("--recrop", type=non_negative_int, default=None,
                    help="rounds of re-cropping around the predicted shape with the regressor's framing, then regressing again "
                         "(default: 0 on a given crop, 1 after a detector)")
     p.set_defaults(func=run)
@@ -30,8 +33,11 @@ def add_parser(sub):
 def run(args):
     from zoo.pipeline import evaluate_folder, resolve_regressor
 
-    if args.recrop is not None and args.recrop < 0:
-        raise SystemExit(f"--recrop must be >= 0. Received: {args.recrop}")
+    import os
+
+    if not os.path.isdir(args.data):
+        raise FileNotFoundError(f"--data {args.data}: no such folder")
+    output_folder(args.out)
     if args.restorer != "none" or args.detector != "none" or args.recrop is not None:
         from zoo.pipeline.landmarker import Landmarker
 

@@ -5,6 +5,7 @@ import json
 import os
 import sys
 
+from zoo.cli.checks import non_negative_int, output_folder, positive_int, unit_float
 from zoo.io import atomic_write_json
 
 PREDICT_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
@@ -26,12 +27,12 @@ def add_parser(sub):
                         "regressor's heatmap confidence where it has one, else the restoration residual)")
     p.add_argument("--segmenter", default=d["segmenter"], help=f"occluder segmenter preset for --occlusion segmentation "
                    f"(default: {d['segmenter']})")
-    p.add_argument("--iterations", type=int, default=d["iterations"],
+    p.add_argument("--iterations", type=non_negative_int, default=d["iterations"],
                    help=f"restore-and-regress rounds, 0: the regressor alone (default: {d['iterations']})")
-    p.add_argument("--threshold", type=float, default=d["threshold"],
+    p.add_argument("--threshold", type=unit_float, default=d["threshold"],
                    help=f"occlusion score above which a component is restored (default: {d['threshold']})")
     p.add_argument("--flip", action="store_true", help="test-time flip averaging")
-    p.add_argument("--batch-size", type=int, default=8, help="images per Landmarker call (default: 8)")
+    p.add_argument("--batch-size", type=positive_int, default=8, help="images per Landmarker call (default: 8)")
     p.set_defaults(func=run)
 
 
@@ -49,6 +50,19 @@ def _expand(inputs):
         else:
             out.append((item, "no such file or folder"))
     return out
+
+
+def output_stems(paths):
+    """One output name per input: its file stem where that is unique among the inputs, else its
+    path relative to the inputs' common folder, extension kept, folders joined by `__`
+    (`dirA/face.jpg` -> `dirA__face.jpg`), so two inputs never share an output."""
+    stems = [os.path.splitext(os.path.basename(p))[0] for p in paths]
+    if len(set(stems)) == len(stems):
+        return stems
+    parent = os.path.commonpath([os.path.dirname(os.path.abspath(p)) for p in paths])
+    rel = [os.path.relpath(os.path.abspath(p), parent).replace(os.sep, "__") for p in paths]
+    counts = {s: stems.count(s) for s in stems}
+    return [r if counts[s] > 1 else s for s, r in zip(stems, rel)]
 
 
 def face_record(face):
@@ -70,7 +84,14 @@ def run(args):
 
     if not args.demo and not args.inputs:
         raise ValueError("give images or folders to predict on, or --demo")
-    os.makedirs(args.out, exist_ok=True)
+    output_folder(args.out)
+    items = [] if args.demo else [(path, None, reason) for path, reason in _expand(args.inputs)]
+    names = dict(zip([p for p, _, r in items if r is None], output_stems([p for p, _, r in items if r is None])))
+    inputs = {os.path.realpath(p) for p in names}
+    for path, stem in names.items():  # before any model loads
+        for ext in (".json", ".png"):
+            if os.path.realpath(os.path.join(args.out, stem + ext)) in inputs:
+                raise ValueError(f"--out {args.out}: writing {stem + ext} would overwrite an input image; choose another folder")
     lm = Landmarker(detector=args.detector, regressor=args.regressor, restorer=args.restorer, occlusion=args.occlusion,
                     iterations=args.iterations, threshold=args.threshold, flip=args.flip, segmenter=args.segmenter)
     meta = {"regressor": args.regressor, "restorer": args.restorer, "detector": args.detector, "occlusion": args.occlusion,
@@ -79,10 +100,9 @@ def run(args):
         from zoo.data.demo import DEMO_IMAGE, demo_image
 
         items = [("demo", demo_image(occluded=True), None)]
+        names = {"demo": "demo"}
         write_image(os.path.join(args.out, "demo_input.png"), items[0][1])
         meta["source"] = f"{DEMO_IMAGE} (public domain, see zoo/assets/NOTICE.md) + a procedurally drawn face mask"
-    else:
-        items = [(path, None, reason) for path, reason in _expand(args.inputs)]
     failed, done = [], 0
     progbar = None
     if len(items) > 1:
@@ -91,12 +111,32 @@ def run(args):
         progbar = keras.utils.Progbar(len(items), unit_name="image", stateful_metrics=["faces"])
     batch = []
 
+    def run_batch(items):
+        """The Landmarker on a batch; where the batch fails, image by image (one image's failure
+        never abandons the others)."""
+        try:
+            return list(zip(items, lm([b[1] for b in items], return_restored=True)))
+        except Exception:  # noqa: BLE001
+            if len(items) == 1:
+                raise
+        out = []
+        for item in items:
+            try:
+                out.append((item, lm([item[1]], return_restored=True)[0]))
+            except Exception as e:  # noqa: BLE001
+                failed.append((item[0], f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"))
+        return out
+
     def flush():
         nonlocal done
         if not batch:
             return
-        results = lm([b[1] for b in batch], return_restored=True)
-        for (path, image, stem), faces in zip(batch, results):
+        try:
+            results = run_batch(list(batch))
+        except Exception as e:  # noqa: BLE001  (a single image that fails)
+            failed.append((batch[0][0], f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"))
+            results = []
+        for (path, image, stem), faces in results:
             record = {"image": path, "size": [int(image.shape[1]), int(image.shape[0])], **meta,
                       "faces": [face_record(f) for f in faces]}
             atomic_write_json(os.path.join(args.out, f"{stem}.json"), record, indent=None)
@@ -110,15 +150,14 @@ def run(args):
         if reason is None and image is None:
             try:
                 image = read_image(path)
-            except (ValueError, OSError) as e:
-                reason = str(e).replace(f"{path}: ", "")
+            except Exception as e:  # noqa: BLE001  (a decoder's own errors too: the other images go on)
+                reason = (str(e).splitlines() or [type(e).__name__])[0].replace(f"{path}: ", "")
         if reason is not None:
             failed.append((path, reason))
             if progbar is not None:
                 progbar.add(1)
             continue
-        stem = os.path.splitext(os.path.basename(path))[0]
-        batch.append((path, np.ascontiguousarray(image), stem))
+        batch.append((path, np.ascontiguousarray(image), names[path]))
         if len(batch) >= args.batch_size:
             flush()
     flush()

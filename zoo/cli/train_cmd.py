@@ -1,14 +1,16 @@
 """`python -m zoo train RECIPE --out DIR [--resume] [--epochs N] [--limit N] [--max-steps N]`."""
 
+from zoo.cli.checks import non_negative_int, output_folder, positive_int
+
 
 def add_parser(sub):
     p = sub.add_parser("train", help="train a recipe (a name or a .toml path; checkpointed, resumable)")
     p.add_argument("recipe", help="a recipe name (python -m zoo list --kind recipe) or the path of a recipe file (.toml)")
     p.add_argument("--out", required=True, help="run folder (checkpoints, state.json, config.json, model.json)")
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
-    p.add_argument("--epochs", type=int, help="regressor / occluder recipes: override the recipe's epochs")
-    p.add_argument("--limit", type=int, help="train on this many faces only (smoke runs)")
-    p.add_argument("--max-steps", type=int, help="restorer recipes: stop after this many more steps (resume later)")
+    p.add_argument("--epochs", type=positive_int, help="regressor / occluder recipes: override the recipe's epochs")
+    p.add_argument("--limit", type=positive_int, help="train on this many faces only (smoke runs)")
+    p.add_argument("--max-steps", type=non_negative_int, help="restorer recipes: stop after this many more steps (resume later)")
     p.set_defaults(func=run)
 
 
@@ -17,6 +19,7 @@ def run(args):
     from zoo.training.recipes import load_recipe
 
     config = load_recipe(args.recipe)
+    output_folder(args.out)
     result = train(config, args.out, resume=args.resume, epochs=args.epochs, limit=args.limit, max_steps=args.max_steps)
     print(f"done: {summary(result)}; run folder {args.out}")
     return 0

@@ -124,13 +124,11 @@ class Landmarker:
             raise ValueError(f"`occlusion` must be one of {OCCLUSION_MODES}. Received: occlusion={occlusion!r}")
         if isinstance(iterations, bool) or not isinstance(iterations, int) or iterations < 0:
             raise ValueError(f"`iterations` must be an integer >= 0. Received: iterations={iterations!r}")
-        self.detector = None if detector in (None, "none") else load(detector, task="detector")
-        self.regressor = load(regressor, task="regressor")
-        self.restorer = None if restorer in (None, "none") else load(restorer, task="restorer")
-        if occlusion == "auto":  # the occluder segmenter where one is at hand, else the regressor's confidence / the residual
-            from zoo.presets import list_presets
-
-            if not isinstance(segmenter, str) or segmenter in list_presets(task="occluder") or os.path.isfile(segmenter):
+        self.detector = None if detector in (None, "none") else load(detector, task="detector", trained=True)
+        self.regressor = load(regressor, task="regressor", trained=True)
+        self.restorer = None if restorer in (None, "none") else load(restorer, task="restorer", trained=True)
+        if occlusion == "auto":  # the occluder segmenter where one is given, else the regressor's confidence / the residual
+            if segmenter not in (None, "none"):  # a segmenter named is a segmenter used (an unknown name is an error)
                 occlusion = "segmentation"
             else:
                 occlusion = "confidence" if self.regressor.has_confidence else ("residual" if self.restorer is not None else "none")
@@ -143,7 +141,9 @@ class Landmarker:
             raise ValueError(f"occlusion='visibility' needs a regressor with a 'visibility' output; {self.regressor.name!r} has none")
         self.segmenter = None
         if occlusion == "segmentation":
-            self.segmenter = load(segmenter, task="occluder")
+            if segmenter in (None, "none"):
+                raise ValueError("occlusion='segmentation' needs a segmenter (an occluder preset, .keras file or run folder)")
+            self.segmenter = load(segmenter, task="occluder", trained=True)
         self.occlusion = occlusion
         self.iterations = iterations
         self.threshold = float(threshold)

@@ -19,4 +19,4 @@ def resolve_restorer(name):
     `zoo.load(name, task="restorer").model`."""
     from zoo.tasks import load
 
-    return load(name, task="restorer").model
+    return load(name, task="restorer", trained=True).model

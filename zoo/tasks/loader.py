@@ -24,7 +24,7 @@ def _task_of_model(model):
     raise ValueError(f"{type(model).__name__} has outputs {sorted(outs)}: not a regressor, restorer or detector")
 
 
-def load(name, task=None):
+def load(name, task=None, trained=False):
     """A task (`LandmarkRegressor`, `Restorer`, `FaceDetector` or `OccluderSegmenter`) from:
 
     - a preset name (`zoo.list_presets()`): shipped weights, the task from its record;
@@ -34,7 +34,8 @@ def load(name, task=None):
     - a registered model name (random weights, with a warning: for trying the plumbing);
     - a task or a Keras model object (wrapped as is).
 
-    `task` (`"regressor"`, `"restorer"`, `"detector"`, `"occluder"`) refuses anything else by name.
+    `task` (`"regressor"`, `"restorer"`, `"detector"`, `"occluder"`) refuses anything else by name;
+    `trained=True` refuses a registered architecture (random weights) where trained weights are meant.
     """
     from zoo import registry
     from zoo.presets import list_presets, load_preset, preset_record, preset_task
@@ -71,6 +72,10 @@ def load(name, task=None):
             model, config = load_run(run_dir, weights)
             obj = kinds[run_task(config)](model, name=name)
         elif name in registry.list_models():
+            if trained:
+                wanted = list_presets(task=task) if task else list_presets()
+                raise ValueError(f"{name!r} is an architecture without trained weights; give a preset "
+                                 f"({', '.join(wanted) or 'none'}), a .keras file or a training-run folder")
             warnings.warn(f"{name!r} is an untrained architecture (random weights); pass a preset for real predictions")
             model = registry.create_model(name)
             obj = _task_of_model(model)(model, name=name)
