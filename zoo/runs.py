@@ -15,7 +15,8 @@ A **run folder** (`python -m zoo train RECIPE --out RUN`) holds:
 | --- | --- |
 | `config.json` | the recipe config the run was started with (+ the backend) |
 | `model.json` | the trained model's spec (`class` + `model_config`) |
-| `state.json` | progress: epoch or step, best value, history, wall time |
+| `state.json` | progress: epoch or step, best value, history, wall time; the checkpoint's manifest (each file's sha256), written last |
+| `prev.<file>` | the previous checkpoint's files, kept until the next one is complete |
 | `best.weights.h5`, `last.weights.h5`, `optimizer.npz` | supervised runs (regressor, occluder) |
 | `generator.weights.h5`, `global_d.weights.h5`, `local_d.weights.h5`, `g_opt.npz`, `d_opt.npz` | restorer runs |
 

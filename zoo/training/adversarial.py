@@ -18,9 +18,8 @@ import time
 
 import keras
 
-from zoo.io import atomic_save_weights, atomic_write_json
 from zoo.runs import D_OPTIMIZER, G_OPTIMIZER, GENERATOR_WEIGHTS, GLOBAL_D_WEIGHTS, LOCAL_D_WEIGHTS, STATE, load_weights_strict
-from zoo.training.checkpoint import NonFiniteLossError, load_optimizer, save_optimizer
+from zoo.training.checkpoint import NonFiniteLossError, commit_checkpoint, load_optimizer, save_optimizer, verified_checkpoint
 
 
 def phase_at(step, t_g, t_d):
@@ -90,29 +89,32 @@ class AdversarialRun:
             nets.update({GLOBAL_D_WEIGHTS: self.global_d, LOCAL_D_WEIGHTS: self.local_d})
         return nets
 
-    def save(self):
-        """Atomically write both networks, both optimisers and the progress."""
-        self.steps.sync()
-        for name, net in self._nets().items():
-            atomic_save_weights(net, os.path.join(self.out_dir, name))
-        save_optimizer(self.g_opt, os.path.join(self.out_dir, G_OPTIMIZER))
+    def _writers(self):
+        writers = {name: net.save_weights for name, net in self._nets().items()}
+        writers[G_OPTIMIZER] = lambda path: save_optimizer(self.g_opt, path, atomic=False)
         if self.d_opt is not None:
-            save_optimizer(self.d_opt, os.path.join(self.out_dir, D_OPTIMIZER))
-        atomic_write_json(os.path.join(self.out_dir, STATE), self.state)
+            writers[D_OPTIMIZER] = lambda path: save_optimizer(self.d_opt, path, atomic=False)
+        return writers
+
+    def save(self):
+        """Write both networks, both optimisers and the progress as one checkpoint
+        (`zoo.training.checkpoint.commit_checkpoint`)."""
+        self.steps.sync()
+        self.state = commit_checkpoint(self.out_dir, self._writers(), self.state)
 
     def restore(self):
-        """Load the last checkpoint of `out_dir`; returns False when there is none."""
+        """Load the last complete checkpoint of `out_dir`; returns False when there is none."""
         path = os.path.join(self.out_dir, STATE)
         if not os.path.isfile(path):
             return False
         with open(path) as f:
             self.state = json.load(f)
+        files = verified_checkpoint(self.out_dir, self.state, legacy=tuple(self._writers()), log=lambda m: print(m, flush=True))
         for name, net in self._nets().items():
-            load_weights_strict(net, os.path.join(self.out_dir, name))
-        load_optimizer(self.g_opt, os.path.join(self.out_dir, G_OPTIMIZER), self.generator.trainable_variables)
+            load_weights_strict(net, files[name])
+        load_optimizer(self.g_opt, files[G_OPTIMIZER], self.generator.trainable_variables)
         if self.d_opt is not None:
-            load_optimizer(self.d_opt, os.path.join(self.out_dir, D_OPTIMIZER),
-                           self.global_d.trainable_variables + self.local_d.trainable_variables)
+            load_optimizer(self.d_opt, files[D_OPTIMIZER], self.global_d.trainable_variables + self.local_d.trainable_variables)
         self.steps.reload()
         return True
 
@@ -132,9 +134,8 @@ class AdversarialRun:
             if phase != self.state["phase"]:
                 self.save()  # checkpoint at each phase change
                 self.state["phase"] = phase
-            batch = dataset[(step % n)]
-            if step % n == n - 1:
-                dataset.on_epoch_end()
+            dataset.epoch = step // n  # the data is a function of (seed, epoch, index): the step fixes it, resumed or not
+            batch = dataset[step % n]
             if phase == "generator":
                 logs = self.steps.generator_step(batch, adversarial=False)
             elif phase == "discriminator":

@@ -1,5 +1,9 @@
-"""Atomic, resumable checkpoints for `fit`: model weights + optimizer state + progress, written
-through temp files and `os.replace`, never from a non-finite loss."""
+"""Atomic, resumable checkpoints: model weights + optimizer state + progress, never from a
+non-finite loss, and written as **one unit** (`commit_checkpoint`): the new files are written to
+temp files first, the current ones are kept as `prev.<name>`, the new ones moved into place, and
+the state — the manifest naming each file with its sha256 — is written last. `verified_checkpoint`
+reads back the set the state names (the current files, else the kept previous ones, saying so),
+so a run killed between two files never resumes from a mixed set."""
 
 import json
 import math
@@ -8,14 +12,18 @@ import os
 import keras
 import numpy as np
 
-from zoo.io import atomic_save_weights, atomic_write, atomic_write_json
+from zoo.io import atomic_save_weights, atomic_write, atomic_write_json, sha256_file
 from zoo.runs import BEST_WEIGHTS, LAST_WEIGHTS, OPTIMIZER, STATE
 
 
-def save_optimizer(optimizer, path):
+def save_optimizer(optimizer, path, atomic=True):
     """Optimizer state (iterations, moments) as an `.npz`, in variable order."""
     values = [keras.ops.convert_to_numpy(v) for v in optimizer.variables]
-    atomic_write(path, lambda tmp: np.savez(tmp, *values), suffix=".npz")
+    if atomic:
+        atomic_write(path, lambda tmp: np.savez(tmp, *values), suffix=".npz")
+    else:
+        with open(path, "wb") as f:  # np.savez adds `.npz` to a name without it; a file object keeps the name
+            np.savez(f, *values)
 
 
 def load_optimizer(optimizer, path, trainable_variables):
@@ -37,6 +45,70 @@ def load_optimizer(optimizer, path, trainable_variables):
 
 class NonFiniteLossError(RuntimeError):
     pass
+
+
+def prev_name(name):
+    return f"prev.{name}"
+
+
+def _suffix(name):
+    for ext in (".weights.h5", ".npz", ".json"):
+        if name.endswith(ext):
+            return ext
+    return ""
+
+
+def commit_checkpoint(directory, writers, state):
+    """Write a checkpoint as one unit and return the state written.
+
+    Args:
+        directory: the run folder.
+        writers: `{file name: write(path)}`, each writing that file's new content at the path given.
+        state: the progress dict; written last as `state.json` with `"checkpoint": {"files": {name: sha256}}`.
+    """
+    tmps = {}
+    try:
+        for name, write in writers.items():
+            tmp = os.path.join(directory, f".{name}.{os.getpid()}.new{_suffix(name)}")
+            tmps[name] = tmp
+            write(tmp)
+        files = {name: sha256_file(tmp) for name, tmp in tmps.items()}
+        for name in tmps:
+            if os.path.isfile(os.path.join(directory, name)):
+                os.replace(os.path.join(directory, name), os.path.join(directory, prev_name(name)))
+        for name, tmp in tmps.items():
+            os.replace(tmp, os.path.join(directory, name))
+    except BaseException:
+        for tmp in tmps.values():
+            if os.path.exists(tmp):
+                os.remove(tmp)
+        raise
+    state = {**state, "checkpoint": {"files": files}}
+    atomic_write_json(os.path.join(directory, STATE), state)
+    return state
+
+
+def verified_checkpoint(directory, state, legacy=(LAST_WEIGHTS, OPTIMIZER), log=print):
+    """`{file name: path}` of the checkpoint `state` names, every file's sha256 checked: the current
+    files, else the previous ones kept beside them (a run stopped between writing its files), said in
+    `log`. Raises ValueError naming the folder when neither set matches. A state without a manifest
+    (written before manifests) names the current files `legacy`."""
+    files = (state.get("checkpoint") or {}).get("files")
+    if not files:
+        return {name: os.path.join(directory, name) for name in legacy}
+    paths = {}
+    for n, digest in files.items():  # each file where its recorded content is: in place, or kept as prev.<name>
+        for p in (os.path.join(directory, n), os.path.join(directory, prev_name(n))):
+            if os.path.isfile(p) and sha256_file(p) == digest:
+                paths[n] = p
+                break
+    if len(paths) == len(files):
+        if any(os.path.basename(p) != n for n, p in paths.items()):
+            log(f"{directory}: the last checkpoint's files are incomplete (stopped while writing them); "
+                f"resuming from the previous complete one")
+        return paths
+    raise ValueError(f"{directory}: no complete checkpoint matches state.json (files {', '.join(files)} missing or changed); "
+                     f"start a fresh run in another folder")
 
 
 class AtomicCheckpoint(keras.callbacks.Callback):
@@ -70,11 +142,11 @@ class AtomicCheckpoint(keras.callbacks.Callback):
         if value is not None and (self.state["best"] is None or self.sign * value < self.sign * self.state["best"]):
             self.state["best"], self.state["best_epoch"] = value, epoch + 1
             atomic_save_weights(self.regressor, os.path.join(d, BEST_WEIGHTS))
-        atomic_save_weights(self.regressor, os.path.join(d, LAST_WEIGHTS))
-        save_optimizer(self.model.optimizer, os.path.join(d, OPTIMIZER))
         self.state["epoch"] = epoch
         self.state["history"].append({"epoch": epoch + 1, **logs})
-        atomic_write_json(os.path.join(d, STATE), self.state)
+        optimizer = self.model.optimizer
+        self.state = commit_checkpoint(d, {LAST_WEIGHTS: self.regressor.save_weights,
+                                           OPTIMIZER: lambda path: save_optimizer(optimizer, path, atomic=False)}, self.state)
 
 
 def load_state(directory):

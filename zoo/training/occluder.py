@@ -11,7 +11,7 @@ from zoo.data.occluder_dataset import OccluderDataset
 from zoo.data.occlusion import OccluderBank
 from zoo.losses import occluder_loss
 from zoo.runs import build_model
-from zoo.training.supervised import fit_run, initialise, load_samples, make_optimizer, model_input_size
+from zoo.training.supervised import fit_run, initialise, load_samples, make_optimizer, model_input_size, resuming
 
 
 def make_datasets(config, train, val, image_size, limit=None):
@@ -39,6 +39,7 @@ def train_occluder(config, out_dir, resume=False, epochs=None, limit=None, verbo
     keras.utils.set_random_seed(config.get("seed", 0))
     os.makedirs(out_dir, exist_ok=True)
     train_s, val_s = samples if samples is not None else load_samples(config["data"])
+    resume = resuming(out_dir, resume)
     seg = build_model(config)
     train_ds, val_ds = make_datasets(config, train_s, val_s, model_input_size(seg), limit)
     initialise(seg, config, resume)

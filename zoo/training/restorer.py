@@ -7,7 +7,7 @@ from zoo.data import OccluderBank, dataset_path, list_face_images, load_landmark
 from zoo.data.inpaint_dataset import InpaintDataset
 from zoo.runs import build_model
 from zoo.training.adversarial import AdversarialRun
-from zoo.training.supervised import initialise, write_run_files
+from zoo.training.supervised import initialise, resuming, write_run_files
 
 
 def load_items(data_cfg):
@@ -49,6 +49,7 @@ def train_restorer(config, out_dir, resume=False, max_steps=None, limit=None, ep
     if limit:
         items = items[:limit]
     bank = OccluderBank.from_data_root(texture_paths=[p for p, _ in items[:200]])
+    resume = resuming(out_dir, resume)
     g, dg, dl = build(config)
     ds = InpaintDataset(items, batch_size=config["batch_size"], image_size=generator_size(g), patch=config["schedule"]["patch"],
                         occluder_bank=bank, seed=config.get("seed", 0))

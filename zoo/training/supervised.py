@@ -14,7 +14,7 @@ from zoo.io import atomic_write_json
 from zoo.losses import regressor_loss
 from zoo.metrics import NMEMetric
 from zoo.runs import BEST_WEIGHTS, CONFIG, LAST_WEIGHTS, MODEL, OPTIMIZER, STATE, build_model, frozen_spec, load_weights_strict
-from zoo.training.checkpoint import AtomicCheckpoint, load_optimizer, load_state
+from zoo.training.checkpoint import AtomicCheckpoint, load_optimizer, load_state, verified_checkpoint
 
 
 class LossModel(keras.Model):
@@ -74,11 +74,22 @@ def init_from_preset(regressor, preset):
     return fresh
 
 
+def resuming(out_dir, resume):
+    """Whether a run continues from a checkpoint: `resume` asked and `out_dir` holds one. Asked
+    where there is none, the run starts exactly as a fresh one would (and says so)."""
+    if not resume:
+        return False
+    if load_state(out_dir) is None:
+        print(f"--resume: no checkpoint in {out_dir}; starting as a fresh run (with the recipe's initialisation)", flush=True)
+        return False
+    return True
+
+
 def initialise(model, config, resume=False):
     """A fresh run's starting weights: a weights file of the same architecture (`init_weights`, e.g.
     another run's `best.weights.h5`: loaded whole or not at all), a parent preset's
     (`init_preset`, layer by layer), torchvision's ImageNet backbone (`init_backbone:
-    "imagenet"`), or the initialisers'. Nothing on `resume`."""
+    "imagenet"`), or the initialisers'. Nothing when the run resumes from a checkpoint."""
     if resume:
         return
     if config.get("init_weights"):
@@ -109,8 +120,9 @@ def fit_run(trainer, model, train_ds, val_ds, config, out_dir, resume, monitor, 
     state = load_state(out_dir) if resume else None
     initial_epoch = 0
     if state is not None:
-        model.load_weights(os.path.join(out_dir, LAST_WEIGHTS))
-        load_optimizer(trainer.optimizer, os.path.join(out_dir, OPTIMIZER), trainer.trainable_variables)
+        files = verified_checkpoint(out_dir, state, log=lambda m: print(m, flush=True))
+        model.load_weights(files[LAST_WEIGHTS])
+        load_optimizer(trainer.optimizer, files[OPTIMIZER], trainer.trainable_variables)
         initial_epoch = state["epoch"] + 1
         train_ds.epoch = initial_epoch
         print(f"resuming {out_dir} at epoch {initial_epoch + 1}", flush=True)
@@ -119,7 +131,9 @@ def fit_run(trainer, model, train_ds, val_ds, config, out_dir, resume, monitor, 
     ckpt.state["steps_per_epoch"] = len(train_ds)  # what the run's record counts its steps by
     t0 = time.time()
     if initial_epoch < config["epochs"]:
-        trainer.fit(train_ds, validation_data=val_ds, epochs=config["epochs"], initial_epoch=initial_epoch, callbacks=[ckpt],
+        # shuffle=False: the dataset shuffles itself as a function of (seed, epoch); Keras would shuffle the
+        # batch order with Python's global random state, which a resumed run does not share
+        trainer.fit(train_ds, validation_data=val_ds, epochs=config["epochs"], initial_epoch=initial_epoch, callbacks=[ckpt], shuffle=False,
                     verbose=verbose)
         # the wall time adds up over resumed runs, kept with the state
         ckpt.state["train_seconds"] = ckpt.state.get("train_seconds", 0.0) + time.time() - t0
@@ -184,6 +198,7 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
     keras.utils.set_random_seed(config.get("seed", 0))
     os.makedirs(out_dir, exist_ok=True)
     train_s, val_s = samples if samples is not None else load_samples(config["data"])
+    resume = resuming(out_dir, resume)
     regressor = build_model(config)
     size = model_input_size(regressor)
     has_visibility = isinstance(regressor.output, dict) and "visibility" in regressor.output
