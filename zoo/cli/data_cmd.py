@@ -51,7 +51,6 @@ def check(args):
         return _check_faces(folder, args, rng)
     report = scan_landmark_folder(folder, args.pattern, skip_invalid=True, check_images=True)
     groups = defaultdict(list)
-    sizes = {}
     for s in report.samples:
         groups[_set_name(s.name)].append(s)
     print(f"{folder}: {len(report.samples)} valid image + .pts pairs, {len(report.invalid)} invalid")

@@ -1,7 +1,6 @@
 """`python -m zoo predict IMAGE_OR_DIR... --out DIR` and `python -m zoo predict --demo --out DIR`:
 occlusion-robust landmarks for every face of every image, a JSON and a picture per image."""
 
-import json
 import os
 import sys
 

@@ -1,6 +1,5 @@
 """`FaceDetector`: images in, faces out (box, 6 keypoints, score), on every backend."""
 
-import cv2
 import keras
 import numpy as np
 

@@ -1,6 +1,5 @@
 """`LandmarkRegressor`: face crops in, 68 points out (crop pixels), for any registered head."""
 
-import cv2
 import numpy as np
 
 from zoo.data.shape68 import FLIP_PERMUTATION

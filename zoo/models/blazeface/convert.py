@@ -16,7 +16,6 @@ neither mediapipe nor the `.tflite` file.
 
 import argparse
 import hashlib
-import json
 import os
 
 import numpy as np
