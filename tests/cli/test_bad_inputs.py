@@ -31,7 +31,26 @@ def files(tmp_path):
     f["bad_toml"].write_text("task = [")
     f["src"].mkdir()
     write_image(f["src"] / "x.png", face)
+    # a 4000 x 4000 PNG of a few KB: over the pixel limit the tests set (ZOO_MAX_PIXELS, below)
+    f["huge"] = tmp_path / "huge.png"
+    write_image(f["huge"], np.zeros((4000, 4000), np.uint8))
+    # a JPEG cut in half with its end marker put back: libjpeg only warns ("Corrupt JPEG data")
+    import cv2
+
+    ok, buf = cv2.imencode(".jpg", rng.integers(0, 255, (64, 64, 3), dtype=np.uint8))
+    data = buf.tobytes()
+    f["half_jpeg"] = tmp_path / "half.jpg"
+    f["half_jpeg"].write_bytes(data[: len(data) // 2] + b"\xff\xd9")
+    f["wrong_pts"] = tmp_path / "pts"
+    f["wrong_pts"].mkdir()
+    write_image(f["wrong_pts"] / "a.png", face)
+    (f["wrong_pts"] / "a.pts").write_text("version: 1\nn_points: 5\n{\n" + "1 2\n" * 5 + "}\n")
     return f
+
+
+@pytest.fixture(autouse=True)
+def _pixel_limit(monkeypatch):
+    monkeypatch.setenv("ZOO_MAX_PIXELS", "10000000")
 
 
 # (case, argv with {placeholders}, exit code, what the one error line names)
@@ -82,6 +101,12 @@ CASES = [
                                             "--out", "{dir}/r.png"], 2, "gania_generator"),
     ("restore: unknown restorer", ["restore", "{face}", "--mask", "{mask}", "--restorer", "no_such", "--out", "{dir}/r.png"], 2,
      "no_such"),
+    ("restore: image over the pixel limit", ["restore", "{huge}", "--mask", "{mask}", "--restorer", "gania_128", "--out",
+                                            "{dir}/r.png"], 2, "ZOO_MAX_PIXELS"),
+    ("restore: corrupt JPEG with its end marker", ["restore", "{half_jpeg}", "--mask", "{mask}", "--restorer", "gania_128",
+                                                   "--out", "{dir}/r.png"], 2, "Corrupt JPEG"),
+    ("eval: a .pts with the wrong point count", ["eval", "--data", "{wrong_pts}", "--regressor", "pfld_0.25x_300w", "--out", "{out}"],
+     2, "a.pts"),
     ("data occlude: destination is the source", ["data", "occlude", "{src}", "{src}"], 2, "same as"),
     ("data occlude: destination inside the source", ["data", "occlude", "{src}", "{src}/sub"], 2, "inside"),
     ("data occlude: no source", ["data", "occlude", "{dir}/nope", "{out}"], 2, "nope"),
@@ -130,3 +155,79 @@ def test_predict_keeps_every_input_apart_and_goes_on_after_a_bad_one(tmp_path, c
     err = capsys.readouterr().err
     assert [line for line in err.splitlines() if line.startswith("failed:")] == [line for line in err.splitlines() if "broken.png" in line]
     assert "Traceback" not in err
+
+
+# (case, call, exception type, what its message names): the Python entry point's refusals
+LOAD_CASES = [
+    ("zoo.load: unknown name", lambda f: __import__("zoo").load("no_such_model"), KeyError, "no_such_model"),
+    ("zoo.load: missing .keras file", lambda f: __import__("zoo").load(str(f["dir"] / "gone.keras")), FileNotFoundError, "gone.keras"),
+    ("zoo.load: a text file named .keras", lambda f: __import__("zoo").load(str(f["file"].rename(f["dir"] / "t.keras"))), ValueError,
+     "t.keras"),
+    ("zoo.load: a folder that is no run", lambda f: __import__("zoo").load(str(f["src"])), FileNotFoundError, "src"),
+    ("zoo.load: a preset of another task", lambda f: __import__("zoo").load("gania_128", task="regressor"), ValueError, "gania_128"),
+    ("zoo.load: an untrained architecture where weights are meant",
+     lambda f: __import__("zoo").load("gania_generator", task="restorer", trained=True), ValueError, "gania_generator"),
+    ("zoo.load: not a name or a path", lambda f: __import__("zoo").load(42), TypeError, "int"),
+]
+
+
+@pytest.mark.parametrize("case, call, error, names", LOAD_CASES, ids=[c[0] for c in LOAD_CASES])
+def test_zoo_load_refuses_in_one_message(case, call, error, names, files):
+    with pytest.raises(error) as info:
+        call(files)
+    message = str(info.value.args[0]) if isinstance(info.value, KeyError) else str(info.value)
+    assert names in message and "\n" not in message.strip(), (case, message)
+
+
+def test_the_corpus_is_complete(capsys):
+    n = len(CASES) + len(LOAD_CASES) + 1  # + the predict scenario
+    with capsys.disabled():
+        print(f"\nbad-input corpus: {n} cases ({len(CASES)} command lines, {len(LOAD_CASES)} zoo.load calls, 1 predict scenario)")
+    assert n >= 45
+
+
+def test_a_tiny_image_has_no_face(helen_test, tmp_path):
+    """A face squeezed into 20 x 20 pixels is below the detector's minimum face size: no face, and
+    the JSON says why."""
+    import cv2
+
+    image = cv2.resize(helen_test[0].load_image(), (20, 20), interpolation=cv2.INTER_AREA)
+    write_image(tmp_path / "tiny.png", image)
+    assert main(["predict", str(tmp_path / "tiny.png"), "--out", str(tmp_path / "out")]) == 0
+    record = json.loads((tmp_path / "out" / "tiny.json").read_text())
+    assert record["faces"] == [] and record["note"].startswith("no face")
+
+
+def test_disk_full_while_checkpointing_loses_nothing(tmp_path, monkeypatch, capsys):
+    """A disk that fills during the second epoch's checkpoint: one error line naming the run folder
+    and the cause, a non-zero exit, the first epoch's checkpoint intact and resumable, no temp files."""
+    import errno
+
+    import zoo.training.checkpoint as ck
+
+    calls = {"n": 0}
+    real = ck.save_optimizer
+
+    def full_disk(optimizer, path, atomic=True):
+        calls["n"] += 1
+        if calls["n"] == 2:
+            with open(path, "wb") as f:  # part of the file written, then no space
+                f.write(b"x" * 100)
+            raise OSError(errno.ENOSPC, "No space left on device")
+        return real(optimizer, path, atomic)
+
+    monkeypatch.setattr(ck, "save_optimizer", full_disk)
+    out = tmp_path / "run"
+    rc = main(["train", RECIPE, "--out", str(out), "--limit", "8", "--epochs", "2"])
+    err = capsys.readouterr().err
+    lines = [line for line in err.splitlines() if line.startswith("error:")]
+    assert rc != 0 and len(lines) == 1 and str(out) in lines[0] and "No space left" in lines[0], err
+    assert "Traceback" not in err
+    assert not [n for n in os.listdir(out) if ".new" in n or n.endswith(".tmp")], os.listdir(out)
+    state = json.loads((out / "state.json").read_text())
+    assert state["epoch"] == 0  # the first epoch (0-based) is the checkpoint kept
+    paths = ck.verified_checkpoint(str(out), state)
+    assert all(os.path.isfile(p) for p in paths.values())
+    monkeypatch.setattr(ck, "save_optimizer", real)
+    assert main(["train", RECIPE, "--out", str(out), "--limit", "8", "--epochs", "2", "--resume"]) == 0
+    assert json.loads((out / "state.json").read_text())["epoch"] == 1

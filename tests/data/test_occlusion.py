@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from zoo.data import COMPONENT_NAMES, COMPONENTS, OCCLUSION_KINDS, OccluderBank, occlude, read_image, read_pts
+from zoo.data import COMPONENT_NAMES, COMPONENTS, OccluderBank, occlude, read_image, read_pts
+from zoo.data.occluder_families import TRAINING_FAMILIES
 
 
 @pytest.fixture(scope="module")
@@ -16,7 +17,7 @@ def test_bank_reads_staged_occluders(bank):
     assert len(bank.holes) > 50 and all(h.ndim == 2 and h.max() == 1 for h in bank.holes)
 
 
-@pytest.mark.parametrize("kind", OCCLUSION_KINDS)
+@pytest.mark.parametrize("kind", TRAINING_FAMILIES)
 def test_every_kind_on_real_faces(helen_test, bank, kind):
     rng = np.random.default_rng(0)
     for i, component in enumerate(COMPONENT_NAMES):

@@ -74,3 +74,25 @@ def test_augmentation_is_seeded(helen_test):
     np.testing.assert_array_equal(a[0], b[0])
     np.testing.assert_array_equal(a[1], b[1])
     assert not np.array_equal(a[0], c[0])
+
+
+def test_photometric_degradations(helen_test):
+    """grey / low resolution / noise / JPEG each do what they say, and a recipe that does not name
+    them draws the same random numbers as before they existed."""
+    import cv2
+
+    from zoo.data.augment import Augmenter
+
+    img = helen_test[1].load_image()
+    grey = Augmenter(color=0, blur=0, grey=1.0).photometric(img, np.random.default_rng(0))
+    assert (grey[..., 0] == grey[..., 1]).all() and (grey[..., 1] == grey[..., 2]).all()
+    low = Augmenter(color=0, blur=0, lowres=1.0).photometric(img, np.random.default_rng(0))
+    assert cv2.Laplacian(low, cv2.CV_32F).var() < 0.3 * cv2.Laplacian(img, cv2.CV_32F).var()
+    noisy = Augmenter(color=0, blur=0, noise=1.0).photometric(img, np.random.default_rng(0))
+    assert 2 < np.abs(noisy.astype(int) - img.astype(int)).mean() < 12
+    jpeg = Augmenter(color=0, blur=0, jpeg=1.0).photometric(img, np.random.default_rng(0))
+    assert jpeg.shape == img.shape and 0 < np.abs(jpeg.astype(int) - img.astype(int)).mean() < 10
+    a, b = np.random.default_rng(3), np.random.default_rng(3)
+    Augmenter().photometric(img, a)
+    Augmenter(grey=0.0, lowres=0.0, noise=0.0, jpeg=0.0).photometric(img, b)
+    assert a.random() == b.random()

@@ -20,6 +20,11 @@ def add_parser(sub):
     p.add_argument("--confidence-regressors", default="", help="heatmap regressor presets to calibrate for occlusion='confidence'")
     p.add_argument("--segmenters", default="", help="occluder segmenter presets to calibrate for occlusion='segmentation' "
                    "(on the faces their recipe held out)")
+    p.add_argument("--restoration", default="", help="regressor presets to measure, per component, what restoring gains "
+                   "(on the 300-W validation faces; decides which components the Landmarker restores for each)")
+    p.add_argument("--restoration-restorer", default="gania_128", help="restorer for --restoration (default: gania_128)")
+    p.add_argument("--segmenter", default="occluder_seg_mnv2", help="segmenter the cascade decides with in --restoration "
+                   "(default: occluder_seg_mnv2)")
     p.add_argument("--skip-detector", action="store_true", help="keep the recorded detector calibration")
     p.add_argument("--clean-fpr", type=float, default=0.03, help="share of clean components allowed above the threshold (default: 0.03)")
     p.add_argument("--out", help="calibration file to write (default: the package's zoo/pipeline/landmarker_calibration.json)")
@@ -33,5 +38,6 @@ def run(args):
     calibrate(faces=args.faces, detector=args.detector, regressor=args.regressor, restorers=_names(args.restorers), hole=args.hole,
               confidence_regressors=_names(args.confidence_regressors), segmenters=_names(args.segmenters),
               skip_detector=args.skip_detector, clean_fpr=args.clean_fpr, path=args.out or CALIBRATION_PATH, dry_run=args.dry_run,
-              log=lambda *a: print(*a, flush=True))
+              log=lambda *a: print(*a, flush=True), restoration=_names(args.restoration),
+              restoration_restorer=args.restoration_restorer, segmenter=args.segmenter)
     return 0

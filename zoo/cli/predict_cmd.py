@@ -64,6 +64,16 @@ def output_stems(paths):
     return [r if counts[s] > 1 else s for s, r in zip(stems, rel)]
 
 
+def no_face_note(detector, image):
+    """Why an image has no face: none found, or only ones narrower than the detector's minimum."""
+    small = [f for f in type(detector)(detector.model, detector.name, detector.score_threshold, detector.iou_threshold,
+                                       detector.max_faces, min_face=0).detect([image])[0]]
+    if small:
+        widths = ", ".join(f"{f['box'][2] - f['box'][0]:.0f}" for f in small)
+        return f"no face large enough: found {len(small)} narrower than {detector.min_face:.0f} px ({widths} px)"
+    return "no face found"
+
+
 def face_record(face):
     return {
         "box": [round(float(v), 2) for v in face["box"]],
@@ -71,6 +81,7 @@ def face_record(face):
         "landmarks": [[round(float(x), 2), round(float(y), 2)] for x, y in face["landmarks"]],
         "occlusion": {k: round(float(v), 4) for k, v in face["occlusion"].items()},
         "occluded": dict(face["occluded"]),
+        "restoration": dict(face.get("restoration", {"restored": [], "reason": "not recorded"})),
     }
 
 
@@ -138,6 +149,8 @@ def run(args):
         for (path, image, stem), faces in results:
             record = {"image": path, "size": [int(image.shape[1]), int(image.shape[0])], **meta,
                       "faces": [face_record(f) for f in faces]}
+            if not faces and lm.detector is not None:
+                record["note"] = no_face_note(lm.detector, image)
             atomic_write_json(os.path.join(args.out, f"{stem}.json"), record, indent=None)
             write_image(os.path.join(args.out, f"{stem}.png"), render_prediction(image, faces))
             done += 1

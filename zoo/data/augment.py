@@ -2,7 +2,7 @@
 
 Geometric parts (flip, rotation, scale, translation) are one affine composed with the crop,
 so the image is resampled once and the points follow exactly; photometric parts (colour
-jitter, blur) touch the image only.
+jitter, blur, grey, low resolution, noise, JPEG) touch the image only.
 """
 
 from dataclasses import dataclass
@@ -23,7 +23,15 @@ class Augmenter:
         scale: (min, max) zoom factor.
         translate: max shift as a fraction of the crop size.
         color: strength of brightness / contrast / saturation jitter (0 = none).
-        blur: probability of a Gaussian blur (sigma 0.5-1.5 px).
+        blur: probability of a Gaussian blur (sigma 0.5 to `blur_max` px).
+        blur_max: the largest blur sigma.
+        grey: probability of turning the face grey (luma in three channels).
+        lowres: probability of down-sampling to 24-64 px wide and back (a small or far face).
+        noise: probability of Gaussian pixel noise (sigma 3-12 grey levels).
+        jpeg: probability of JPEG compression at quality 15-60.
+
+    The last five default to 0 (off): a recipe that does not name them draws the same random
+    numbers as before they existed.
     """
 
     flip: float = 0.5
@@ -32,6 +40,11 @@ class Augmenter:
     translate: float = 0.05
     color: float = 0.2
     blur: float = 0.2
+    blur_max: float = 1.5
+    grey: float = 0.0
+    lowres: float = 0.0
+    noise: float = 0.0
+    jpeg: float = 0.0
 
     def geometry(self, rng, size):
         """A random 2x3 affine in crop coordinates and whether it flips."""
@@ -54,8 +67,22 @@ class Augmenter:
             grey = img.mean(axis=2, keepdims=True)
             img = grey + (img - grey) * rng.uniform(1 - a, 1 + a)  # saturation
         if self.blur and rng.random() < self.blur:
-            img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.5, 1.5))
-        return np.clip(img, 0, 255).astype(np.uint8)
+            img = cv2.GaussianBlur(img, (0, 0), rng.uniform(0.5, self.blur_max))
+        if self.grey and rng.random() < self.grey:
+            img = np.repeat(img.mean(axis=2, keepdims=True), 3, axis=2)
+        if self.lowres and rng.random() < self.lowres:
+            h, w = img.shape[:2]
+            side = int(rng.integers(24, 65))
+            small = cv2.resize(img, (side, max(1, round(side * h / w))), interpolation=cv2.INTER_AREA)
+            img = cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+        if self.noise and rng.random() < self.noise:
+            img = img + rng.normal(0.0, rng.uniform(3, 12), img.shape).astype(np.float32)
+        img = np.clip(img, 0, 255).astype(np.uint8)
+        if self.jpeg and rng.random() < self.jpeg:
+            ok, buf = cv2.imencode(".jpg", img[..., ::-1], [cv2.IMWRITE_JPEG_QUALITY, int(rng.integers(15, 61))])
+            if ok:
+                img = np.ascontiguousarray(cv2.imdecode(buf, cv2.IMREAD_COLOR)[..., ::-1])
+        return img
 
 
 def augment_sample(image, points, transform, augmenter, rng):

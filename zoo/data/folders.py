@@ -39,7 +39,9 @@ class ScanReport:
         if self.invalid:
             lines = "\n".join(f"  {p}: {r}" for p, r in self.invalid[:20])
             more = f"\n  ... and {len(self.invalid) - 20} more" if len(self.invalid) > 20 else ""
-            raise AnnotationError(f"{self.folder}: {len(self.invalid)} invalid file(s):\n{lines}{more}")
+            first, why = self.invalid[0]
+            raise AnnotationError(f"{self.folder}: {len(self.invalid)} invalid file(s), the first {os.path.basename(first)}: {why}"
+                                  f"\n{lines}{more}")
 
 
 def _list_files(folder):

@@ -24,10 +24,11 @@ class OccluderDataset(keras.utils.PyDataset):
             plus `margin` per side).
         occluder_bank: `OccluderBank` (procedural occluders only when None).
         stride: grid cell in crop pixels (the segmenter's output stride).
+        kinds: the occluder families drawn (default: the five `TRAINING_FAMILIES`).
     """
 
     def __init__(self, samples, batch_size=32, image_size=128, augmenter=None, crop="image", margin=0.3, occlusion=0.75,
-                 second=0.15, occluder_bank=None, stride=8, shuffle=False, seed=0, **kwargs):
+                 second=0.15, occluder_bank=None, stride=8, shuffle=False, seed=0, kinds=None, **kwargs):
         super().__init__(**kwargs)
         if not samples:
             raise ValueError("OccluderDataset needs at least one sample")
@@ -38,6 +39,7 @@ class OccluderDataset(keras.utils.PyDataset):
         self.augmenter, self.crop, self.margin = augmenter, crop, margin
         self.occlusion, self.second = float(occlusion), float(second)
         self.bank = occluder_bank
+        self.kinds = None if kinds is None else tuple(kinds)
         self.shuffle, self.seed, self.epoch = shuffle, int(seed), 0
         self.channels_first = keras.config.image_data_format() == "channels_first"
 
@@ -50,9 +52,9 @@ class OccluderDataset(keras.utils.PyDataset):
         image = s.load_image()
         mask = np.zeros(image.shape[:2], np.uint8)
         if rng.random() < self.occlusion:
-            image, mask, _ = occlude(image, s.points, None, rng, self.bank)
+            image, mask, _ = occlude(image, s.points, None, rng, self.bank, kinds=self.kinds)
             if rng.random() < self.second:
-                image, m2, _ = occlude(image, s.points, None, rng, self.bank)
+                image, m2, _ = occlude(image, s.points, None, rng, self.bank, kinds=self.kinds)
                 mask = np.maximum(mask, m2)
         if self.crop == "image":
             h, w = image.shape[:2]

@@ -2,7 +2,8 @@
 
 `occlude(image, points, component, rng)` pastes an occluder over one of the seven components
 of the 68-point shape and returns the occluded image, the binary mask (1 = occluded) and the
-per-landmark occlusion flags. Occluders come in five kinds:
+per-landmark occlusion flags. Occluders come in families (`zoo.data.occluder_families`); the
+five the project trained with from the start:
 
 - "object": a real RGBA cut-out (face masks, glasses, sunglasses, a cap) from an
   `OccluderBank`, placed where such an object sits (glasses over the eyes, masks over the lower
@@ -13,6 +14,9 @@ per-landmark occlusion flags. Occluders come in five kinds:
 - "hand": a procedural hand-like blob (palm + fingers) in a random skin tone;
 - "band": a scarf-like patterned band across the lower face.
 
+and six more (`HELD_OUT_FAMILIES`: natural patches, flat objects, text and logos, props, other
+faces, blur patches), drawn only when asked for by `kind=` or `kinds=`.
+
 Sizes, positions, rotations and kinds vary with `rng`.
 """
 
@@ -22,10 +26,14 @@ import os
 import cv2
 import numpy as np
 
+from zoo.data import occluder_families as fam
 from zoo.data.image_io import read_image, read_rgba
+from zoo.data.occluder_families import HELD_OUT_FAMILIES, OCCLUDER_FAMILIES, TRAINING_FAMILIES
 from zoo.data.shape68 import BROWS, CHIN, COMPONENT_NAMES, COMPONENTS, EYES, LOWER_FACE
 
-OCCLUSION_KINDS = ("object", "cofw_hole", "texture", "hand", "band")
+OCCLUSION_KINDS = OCCLUDER_FAMILIES
+# the components a family can cover (all seven where not listed)
+FAMILY_COMPONENTS = {"band": ("jaw", "mouth", "nose")}
 _MAX_SIDE = 320
 
 
@@ -99,15 +107,59 @@ class OccluderBank:
             self._holes = holes
         return self._holes
 
+    def _photo(self, rng):
+        path = self.texture_paths[rng.integers(len(self.texture_paths))]
+        if path not in self._textures:
+            if len(self._textures) > 64:
+                self._textures.clear()
+            self._textures[path] = _shrink(read_image(path), 256)
+        return self._textures[path]
+
+    def photo_patch(self, rng, h, w):
+        """An `(h, w, 3)` float32 patch from the border of a random photo (hair above the face,
+        clothes below it, background beside it: the texture images are face crops); noise
+        without photos."""
+        if not self.texture_paths:
+            return _noise_texture(rng, h, w)
+        src = self._photo(rng)
+        sh, sw = src.shape[:2]
+        side = rng.uniform(0.25, 0.4)
+        ph, pw = max(8, int(side * sh)), max(8, int(side * sw * w / max(h, 1)))
+        ph, pw = min(ph, sh), min(pw, sw)
+        where = rng.integers(4)
+        if where == 0:  # top band: hair
+            y, x = rng.integers(0, max(1, int(0.12 * sh))), rng.integers(0, sw - pw + 1)
+        elif where == 1:  # bottom band: clothes, neck
+            y, x = sh - ph - rng.integers(0, max(1, int(0.12 * sh))), rng.integers(0, sw - pw + 1)
+        else:  # a side: background
+            y = rng.integers(0, sh - ph + 1)
+            x = rng.integers(0, max(1, int(0.1 * sw))) if where == 2 else sw - pw - rng.integers(0, max(1, int(0.1 * sw)))
+        y, x = int(np.clip(y, 0, sh - ph)), int(np.clip(x, 0, sw - pw))
+        patch = src[y : y + ph, x : x + pw]
+        return cv2.resize(np.ascontiguousarray(patch), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+
+    def face_patch(self, rng, h, w):
+        """An `(h, w, 3)` float32 crop of another face: a region about its centre (the texture
+        images are face crops); noise without photos."""
+        if not self.texture_paths:
+            return _noise_texture(rng, h, w)
+        src = self._photo(rng)
+        sh, sw = src.shape[:2]
+        side = rng.uniform(0.25, 0.45)
+        ph, pw = max(8, int(side * sh)), max(8, int(side * sw * w / max(h, 1)))
+        ph, pw = min(ph, sh), min(pw, sw)
+        cy, cx = sh * rng.uniform(0.35, 0.65), sw * rng.uniform(0.35, 0.65)
+        y = int(np.clip(cy - ph / 2, 0, sh - ph))
+        x = int(np.clip(cx - pw / 2, 0, sw - pw))
+        patch = src[y : y + ph, x : x + pw]
+        if rng.random() < 0.5:
+            patch = patch[:, ::-1]
+        return cv2.resize(np.ascontiguousarray(patch), (w, h), interpolation=cv2.INTER_LINEAR).astype(np.float32)
+
     def texture(self, rng, h, w):
         """An `(h, w, 3)` float32 texture patch cut from a random texture image (or noise)."""
         if self.texture_paths:
-            path = self.texture_paths[rng.integers(len(self.texture_paths))]
-            if path not in self._textures:
-                if len(self._textures) > 64:
-                    self._textures.clear()
-                self._textures[path] = _shrink(read_image(path), 256)
-            src = self._textures[path]
+            src = self._photo(rng)
             sh, sw = src.shape[:2]
             ph, pw = min(sh, max(8, h)), min(sw, max(8, w))
             y, x = rng.integers(0, sh - ph + 1), rng.integers(0, sw - pw + 1)
@@ -238,8 +290,10 @@ def _region_box(points, component, role, rng, scale):
     return cx, cy, w, h
 
 
-def _paste(image, rgb, alpha, cx, cy, angle):
-    """Rotate the `(h, w)` occluder by `angle` and composite it centred at (cx, cy)."""
+def _paste(image, rgb, alpha, cx, cy, angle, soft=False, alpha_out=None):
+    """Rotate the `(h, w)` occluder by `angle` and composite it centred at (cx, cy). With `soft`
+    the alpha's feathered edge is kept (the mask is still `alpha > 0.5`); `alpha_out` (an
+    `(H, W)` float array) receives the composited alpha."""
     h, w = alpha.shape
     diag = int(np.ceil(np.hypot(h, w))) + 2
     m = cv2.getRotationMatrix2D((w / 2, h / 2), angle, 1.0)
@@ -257,7 +311,12 @@ def _paste(image, rgb, alpha, cx, cy, angle):
         return image.copy(), mask
     a = a_r[sy0 : sy0 + dy1 - dy0, sx0 : sx0 + dx1 - dx0]
     binary = a > 0.5
-    a = np.where(binary, np.maximum(a, 1.0), 0.0)[..., None]  # hard edge: the mask is exact
+    if soft:
+        a = np.clip(a, 0.0, 1.0)[..., None]
+    else:
+        a = np.where(binary, np.maximum(a, 1.0), 0.0)[..., None]  # hard edge: the mask is exact
+    if alpha_out is not None:
+        alpha_out[dy0:dy1, dx0:dx1] = a[..., 0]
     region = out[dy0:dy1, dx0:dx1]
     out[dy0:dy1, dx0:dx1] = region * (1 - a) + rgb_r[sy0 : sy0 + dy1 - dy0, sx0 : sx0 + dx1 - dx0] * a
     mask[dy0:dy1, dx0:dx1] = binary
@@ -274,7 +333,7 @@ def landmark_flags(mask, points):
     return flags
 
 
-def occlude(image, points, component=None, rng=None, bank=None, kind=None, scale=(1.0, 1.6)):
+def occlude(image, points, component=None, rng=None, bank=None, kind=None, scale=(1.0, 1.6), kinds=None):
     """Paste a synthetic occluder over `component` of the face.
 
     Args:
@@ -284,8 +343,11 @@ def occlude(image, points, component=None, rng=None, bank=None, kind=None, scale
         rng: `np.random.Generator` (seeded for reproducibility).
         bank: `OccluderBank` for real objects, COFW hole shapes and textures; without one only
             procedural kinds are drawn.
-        kind: one of `OCCLUSION_KINDS` (random among the available ones when None).
+        kind: one of `OCCLUSION_KINDS` (the occluder families; when None, random among the
+            available ones of `kinds`).
         scale: (min, max) size of the occluder relative to the component box.
+        kinds: the families a random `kind` is drawn from (default `TRAINING_FAMILIES`, the five
+            the shipped models trained with: the draw is then the same as it always was).
 
     Returns:
         `(occluded uint8 image, mask (H, W) uint8 in {0, 1}, flags (68,) uint8)`.
@@ -307,14 +369,23 @@ def occlude(image, points, component=None, rng=None, bank=None, kind=None, scale
         available.append("cofw_hole")
     if component in ("jaw", "mouth", "nose"):
         available.append("band")
+    for k in HELD_OUT_FAMILIES:
+        if k in ("natural_patch", "other_face") and (bank is None or not bank.texture_paths):
+            continue  # cut from other photos: needs the bank's images
+        available.append(k)
     if kind is None:
-        kind = available[rng.integers(len(available))]
+        pool = [k for k in available if k in (kinds if kinds is not None else TRAINING_FAMILIES)]
+        if not pool:
+            raise ValueError(f"none of the occluder families {tuple(kinds)} is available here (no bank, or not for {component!r})")
+        kind = pool[rng.integers(len(pool))]
     elif kind not in OCCLUSION_KINDS:
         raise ValueError(f"Unknown occlusion kind {kind!r}. Expected one of {OCCLUSION_KINDS}")
     elif kind not in available:
         raise ValueError(f"occlusion kind {kind!r} is not available here (no bank, or not for {component!r})")
 
     angle = rng.uniform(-20, 20)
+    if kind in HELD_OUT_FAMILIES:
+        return _occlude_new_family(image, points, component, rng, bank, kind, scale, angle)
     if kind == "object":
         fitting = {
             "right_eye": ("glasses", "any"), "left_eye": ("glasses", "any"),
@@ -357,4 +428,47 @@ def occlude(image, points, component=None, rng=None, bank=None, kind=None, scale
                 alpha = _polygon(rng, h, w)
             rgb = bank.texture(rng, h, w) if bank is not None else _noise_texture(rng, h, w)
     occluded, mask = _paste(image, rgb, alpha, cx, cy, angle)
+    return occluded, mask, landmark_flags(mask, points)
+
+
+def _occlude_new_family(image, points, component, rng, bank, kind, scale, angle):
+    face_w = float(points[:, 0].max() - points[:, 0].min())
+    if kind == "props":
+        eyes = component in ("right_eye", "left_eye", "right_brow", "left_brow") or (component == "nose" and rng.random() < 0.5)
+        if eyes:  # sunglasses across both eyes
+            cx, cy, w, h = _region_box(points, component, "glasses", rng, scale)
+            w, h = w * rng.uniform(1.0, 1.15), h * rng.uniform(0.8, 1.0)
+            angle = rng.uniform(-8, 8)
+            w, h = max(4, int(w)), max(4, int(h))
+            rgb, alpha = fam.sunglasses(rng, h, w)
+        else:  # a microphone held in front of the mouth / chin
+            sel = points[list(COMPONENTS[component] if component != "jaw" else CHIN)]
+            cx, cy = sel.mean(0) + rng.uniform(-0.1, 0.1, 2) * face_w
+            w, h = max(4, int(face_w * rng.uniform(0.3, 0.45))), max(4, int(face_w * rng.uniform(0.9, 1.3)))
+            cy += h * 0.5 - min(w * 0.45, h * 0.3)  # the ball over the component, the handle below
+            rgb, alpha = fam.microphone(rng, h, w)
+    else:
+        cx, cy, w, h = _region_box(points, component, "any", rng, scale)
+        if kind in ("flat_object", "natural_patch") and rng.random() < 0.5:  # held objects are often bigger than a component
+            w, h = w * rng.uniform(1.1, 1.5), h * rng.uniform(1.1, 1.5)
+        if kind == "text_logo":  # text is wider than tall
+            w, h = max(w, face_w * rng.uniform(0.4, 0.7)), h * rng.uniform(0.6, 1.0)
+        w, h = max(8, int(w)), max(8, int(h))
+        if kind == "natural_patch":
+            rgb, alpha = fam.natural_patch(rng, h, w, bank)
+        elif kind == "flat_object":
+            rgb, alpha = fam.flat_object(rng, h, w)
+        elif kind == "text_logo":
+            rgb, alpha = fam.text_logo(rng, h, w)
+        elif kind == "other_face":
+            rgb, alpha = fam.other_face(rng, h, w, bank)
+        else:  # blur_patch: the face's own pixels, axis-aligned
+            angle = 0.0
+            rgb, alpha = fam.blur_patch(image, rng, cx, cy, h, w)
+    alpha = fam.soften(alpha, rng, hard=1.0 if kind == "blur_patch" else 0.5)
+    soft = bool(np.any((alpha > 0.02) & (alpha < 0.98)))
+    full = np.zeros(image.shape[:2], np.float32)
+    occluded, mask = _paste(image, rgb, alpha, cx, cy, angle, soft=soft, alpha_out=full)
+    if kind != "blur_patch" and rng.random() < 0.4:
+        occluded = fam.cast_shadow(occluded, full, rng)
     return occluded, mask, landmark_flags(mask, points)

@@ -3,7 +3,14 @@
 - `helen_test_clean`: the 230 staged 300-W HELEN-test faces;
 - `helen_test_synthetic_occlusion`: the same faces with the deterministic synthetic occlusion
   of seed 0 (`python -m zoo data occlude`), made once and cached outside the source tree in
-  `$ZOO_CACHE` (default `~/.cache/occlusion-zoo`).
+  `$ZOO_CACHE` (default `~/.cache/occlusion-zoo`);
+- `family_test_set(family)`: the same faces, each occluded by one occluder of one family
+  (`zoo.data.occluder_families`), 1.2-2x the covered component's box (larger than the training
+  draws' 1-1.6x: a component and some of its surroundings), its textures, photo patches and other
+  faces cut from the staged CelebA-HQ images (a source no recipe trains on): the
+  leave-one-family-out benchmark's sets;
+- `degraded_test_set(kind)`: the clean faces in grey, blurred (sigma 2) or down-sampled to 48 px
+  wide and back: what must never be restored.
 """
 
 import os
@@ -54,3 +61,80 @@ def inpainting_test_set(limit=None):
         mask = read_image(os.path.join(occ_dir, "masks", f"{s.name}.png"), color="gray") > 127
         items.append((clean[s.name].load_image(), s.load_image(), mask))
     return items
+
+
+def family_bank():
+    """The occluder bank of the family test sets: the staged cut-outs and COFW shapes, textures and
+    photo patches from the staged CelebA-HQ images (never a training source)."""
+    import glob
+
+    from zoo.data.occlusion import OccluderBank
+
+    photos = sorted(p for p in glob.glob(os.path.join(dataset_path("celebahq"), "*")) if p.lower().endswith((".jpg", ".jpeg", ".png")))
+    if not photos:
+        raise FileNotFoundError(f"no CelebA-HQ images in {dataset_path('celebahq')} (the family sets' textures)")
+    return OccluderBank.from_data_root(texture_paths=photos)
+
+
+FAMILY_SET_SCALE = (1.2, 2.0)
+
+
+def family_test_set(family, seed=0):
+    """The folder of the 230 HELEN-test faces, each occluded by one occluder of `family` (made once,
+    cached in `$ZOO_CACHE`)."""
+    from zoo.data.occluder_families import OCCLUDER_FAMILIES
+    from zoo.data.synthetic_set import occlude_folder
+
+    if family not in OCCLUDER_FAMILIES:
+        raise ValueError(f"unknown occluder family {family!r}; expected one of {OCCLUDER_FAMILIES}")
+    lo, hi = FAMILY_SET_SCALE
+    dst = os.path.join(cache_dir(), f"helen_test_family_{family}_seed{seed}_x{lo:g}-{hi:g}")
+    if not os.path.isfile(os.path.join(dst, "occlusion.csv")):
+        occlude_folder(dataset_path("300w"), dst, seed=seed, pattern="helen_testset_*", bank=family_bank(), kinds=[family],
+                       scale=FAMILY_SET_SCALE)
+    return dst
+
+
+DEGRADATIONS = ("clean", "grey", "blur", "lowres")
+
+
+def degrade(image, kind):
+    """A clean face made harder without covering anything: `grey` (luma in 3 channels), `blur`
+    (Gaussian, sigma 2), `lowres` (down-sampled to 48 px wide and back), `clean` (as is)."""
+    import cv2
+    import numpy as np
+
+    if kind == "clean":
+        return image
+    if kind == "grey":
+        return np.repeat(cv2.cvtColor(image, cv2.COLOR_RGB2GRAY)[..., None], 3, -1)
+    if kind == "blur":
+        return cv2.GaussianBlur(image, (0, 0), 2.0)
+    if kind == "lowres":
+        h, w = image.shape[:2]
+        small = cv2.resize(image, (48, max(1, round(48 * h / w))), interpolation=cv2.INTER_AREA)
+        return cv2.resize(small, (w, h), interpolation=cv2.INTER_LINEAR)
+    raise ValueError(f"unknown degradation {kind!r}; expected one of {DEGRADATIONS}")
+
+
+def degraded_test_set(kind):
+    """The folder of the 230 clean HELEN-test faces degraded by `kind` (made once, cached)."""
+    from zoo.data.folders import load_landmark_folder
+    from zoo.data.image_io import write_image
+    from zoo.data.pts import write_pts
+
+    if kind not in DEGRADATIONS:
+        raise ValueError(f"unknown degradation {kind!r}; expected one of {DEGRADATIONS}")
+    src = dataset_path("300w")
+    if kind == "clean":
+        return src
+    dst = os.path.join(cache_dir(), f"helen_test_{kind}")
+    done = os.path.join(dst, "DONE")
+    if not os.path.isfile(done):
+        os.makedirs(dst, exist_ok=True)
+        for s in load_landmark_folder(src, "helen_testset_*"):
+            write_image(os.path.join(dst, f"{s.name}.png"), degrade(s.load_image(), kind))
+            write_pts(os.path.join(dst, f"{s.name}.pts"), s.points)
+        with open(done, "w") as f:
+            f.write(kind + "\n")
+    return dst

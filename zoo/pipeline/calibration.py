@@ -13,6 +13,14 @@
    segmenter's recipe held out (it trained on the others, occluded); the threshold sits midway
    between the clean quantile and the occluded components' 10th percentile.
 
+5. per restorer and regressor (`--restoration`), per component: what restoring that component
+   gains, on the 300-W validation faces (the 8 % hash split no recipe trains on), each occluded
+   at each of the 7 components in turn by a training family's occluder: the mean NME change of the
+   default cascade (segmenter decisions, guard on) against the regressor alone. The Landmarker
+   restores a component only where it gained at least `RESTORE_MIN_GAIN` (the eyes, and the brows,
+   judged as pairs); elsewhere it reports the component as judged occluded but keeps the
+   regressor's reading.
+
 Writes `zoo/pipeline/landmarker_calibration.json` (read by `Landmarker`).
 
     python -m zoo calibrate --faces 160
@@ -155,9 +163,77 @@ def calibrate_restorer(restorer, regressor, samples, clean_fpr, hole=COMPONENT_D
     return _thresholds(residual, labels, clean_fpr)
 
 
+# a component is restored only where restoring it gained at least this much NME (points) on average
+RESTORE_MIN_GAIN = 0.05
+
+
+# the face's mirrored pairs: one decision for both sides (a face is as often seen mirrored)
+MIRRORED = (("right_brow", "left_brow"), ("right_eye", "left_eye"))
+
+
+def restorable(components, min_gain=RESTORE_MIN_GAIN):
+    """The components worth restoring: mean NME change (points) at most `-min_gain`, the two sides
+    of the eyes and of the brows judged together (their mean)."""
+    change = {c: v["nme_change"] for c, v in components.items()}
+    for a, b in MIRRORED:
+        change[a] = change[b] = (change[a] + change[b]) / 2.0
+    return [c for c in COMPONENT_NAMES if change[c] <= -min_gain]
+
+
+def validation_faces():
+    """The 300-W faces every recipe validates on and none trains on (AFW + HELEN train, the 8 %
+    crc32 split of seed 0)."""
+    from zoo.data.splits import split_train_val
+
+    folder = dataset_path("300w")
+    train, val = split_train_val(load_landmark_folder(folder, "afw_*") + load_landmark_folder(folder, "helen_trainset_*"), 0.08, 0)
+    return train, val
+
+
+def calibrate_restoration(restorer, regressors, segmenter, seed=0, log=print):
+    """Per regressor, per component: the mean NME change (points) from restoring that component
+    (see the module's text), and the components worth restoring."""
+    from zoo.data.occlusion import FAMILY_COMPONENTS
+    from zoo.data.occluder_families import TRAINING_FAMILIES
+    from zoo.metrics import nme
+    from zoo.tasks import load
+
+    train, val = validation_faces()
+    bank = OccluderBank.from_data_root(texture_paths=[s.image_path for s in train[:300]])
+    images, targets, components = [], [], []
+    for i, s in enumerate(val):
+        img = s.load_image()
+        for j, c in enumerate(COMPONENT_NAMES):
+            rng = np.random.default_rng([seed, i, j])
+            kinds = [k for k in TRAINING_FAMILIES if c in FAMILY_COMPONENTS.get(k, COMPONENT_NAMES)]
+            occ, _, _ = occlude(img, s.points, c, rng, bank, kinds[rng.integers(len(kinds))])
+            images.append(occ)
+            targets.append(s.points)
+            components.append(c)
+    targets, components = np.stack(targets), np.asarray(components)
+    rest, seg = load(restorer, task="restorer", trained=True), load(segmenter, task="occluder", trained=True)
+    out = {}
+    for name in regressors:
+        reg = load(name, task="regressor", trained=True)
+        alone = Landmarker(detector=None, regressor=reg, restorer=None, occlusion="none", iterations=0, segmenter=None)
+        full = Landmarker(detector=None, regressor=reg, restorer=rest, segmenter=seg, restore_components="all")
+        err = {}
+        for key, lm in (("alone", alone), ("restored", full)):
+            shapes = []
+            for start in range(0, len(images), 16):
+                shapes.extend(f[0]["landmarks"] for f in lm(images[start : start + 16]))
+            err[key] = nme(np.stack(shapes), targets)
+        gain = 100.0 * (err["restored"] - err["alone"])
+        comps = {c: {"nme_change": float(gain[components == c].mean()), "faces": int((components == c).sum())} for c in COMPONENT_NAMES}
+        keep = restorable(comps)
+        out[name] = {"segmenter": segmenter, "faces": len(val), "min_gain": RESTORE_MIN_GAIN, "components": comps, "restore": keep}
+        log(name, {c: round(v["nme_change"], 2) for c, v in comps.items()}, "-> restore", keep)
+    return out
+
+
 def calibrate(faces=160, detector="blazeface_short", regressor="drn_300w", restorers=("gania_128", "autoencoder_128"),
               hole=COMPONENT_DILATE, confidence_regressors=(), segmenters=(), skip_detector=False, clean_fpr=0.03, path=CALIBRATION_PATH,
-              dry_run=False, log=print):
+              dry_run=False, log=print, restoration=(), restoration_restorer="gania_128", segmenter="occluder_seg_mnv2"):
     """Re-measure the Landmarker's calibration (see the module's text) and write it to `path`
     (what `Landmarker` reads); returns the calibration dict."""
     from zoo.presets import list_presets, preset_record
@@ -193,6 +269,12 @@ def calibrate(faces=160, detector="blazeface_short", regressor="drn_300w", resto
         cal.setdefault("restorers", {})[name] = {"regressor": regressor, "faces": len(samples), "clean_fpr": clean_fpr,
                                                  "hole": hole, "components": comps}
         show(name, comps)
+    if restoration:
+        # the segmenter's thresholds just measured (if any) must be the ones the cascade decides with
+        if not dry_run and segmenters:
+            atomic_write_json(path, cal)
+        got = calibrate_restoration(restoration_restorer, restoration, segmenter, log=log)
+        cal.setdefault("restoration", {}).setdefault(restoration_restorer, {}).update(got)
     if not dry_run:
         atomic_write_json(path, cal)
         log(f"wrote {path} in {time.time() - t0:.0f} s")

@@ -32,6 +32,25 @@ DEFAULT_SEGMENTATION = {"threshold": 0.3, "scale": 0.05}
 # 300-W validation faces with synthetic occluders (never HELEN test): larger holes cost PFLD up to
 # 0.6 points, keeping the occluder's parts far from the decided components gains it 0.3.
 SEGMENT_HOLE = {"probability": 0.5, "dilate": 0.0, "margin": 0.2}
+# The do-no-harm guard (`guard=True`). A face with more than `max_components` of its 7
+# components judged occluded, or a hole over more than `max_hole` of the face's area (the hull of
+# its 68 points; a surgical mask covers about 60 %), is a face the occlusion model finds unusual
+# everywhere (grey, blurred, tiny, another domain), not one occluder: it is not restored. A restored reading that is no face shape (`implausibility` above
+# `max_implausibility`: no 300-W annotation exceeds 0.22), or whose visible points (outside the
+# hole) moved by more than `visible_shift` x the outer-eye distance, contradicts what was seen and
+# is dropped. A kept restored reading is averaged with the first, weighted `restored_weight`: two
+# readings of one face err differently, and where the fill misleads the regressor the first
+# reading holds it back. Chosen on the 300-W validation faces (never trained on) with the training
+# families' occluders (`benchmarks/unseen_occluders.py --calibrate-guard`), never on HELEN test:
+# weight 0.4 gave PFLD 0.25x / PIPNet / DRN 7.53 / 5.62 / 8.42 % NME against 7.63 / 6.06 / 8.37
+# for the restored reading alone and 8.09 / 5.99 / 9.13 for the first, with 3 / 2 / 5 of 180
+# faces made worse by more than a point (29 / 28 / 28 with the restored reading alone); a
+# visible-shift veto below ~0.5 cost NME there (large shifts were mostly rescues of a wrong first reading).
+# A segmenter's hole is restored only where the map is sure of it: mean probability inside at least
+# `min_hole_probability` over at least `min_hole_area` of the work crop (on the validation faces:
+# 0 of 90 clean, grey and blurred faces and 1 of 90 down-sampled ones pass, 147 of 180 occluded do).
+GUARD = {"max_components": 4, "max_hole": 0.75, "max_implausibility": 0.3, "visible_shift": 0.5, "restored_weight": 0.4,
+         "min_hole_probability": 0.65, "min_hole_area": 0.01}
 # Re-crop rounds after a detector's box: each crops around the last shape as the regressor was
 # trained; the shape converges to the one the regressor gives on its own framing.
 DETECTED_RECROP = 1
@@ -108,6 +127,12 @@ class Landmarker:
             size; default: the calibration's), the residual itself measured on the component.
         ensemble_first: average the re-cropped shape with the one read on the detector's crop
             (measured: 9.33% -> 9.17% NME with BlazeFace on the synthetic-occluded HELEN test).
+        guard: the do-no-harm guard (`GUARD`): restore only a plausible hole, keep the restored
+            reading only where it agrees with the first on the visible points, keep grey faces
+            grey. Each face's `restoration` says what was restored and why, or why not.
+        restore_components: the components restored when judged occluded: None = those whose
+            restoration gained NME for this restorer and regressor on validation faces (the
+            calibration's `restoration`; all where it has none), "all", or a list of names.
 
     Example:
     >>> lm = Landmarker(detector="blazeface_short", regressor="drn_300w", restorer="gania_128")
@@ -117,7 +142,7 @@ class Landmarker:
 
     def __init__(self, detector="blazeface_short", regressor=DEFAULT_REGRESSOR, restorer="gania_128", occlusion="auto",
                  iterations=1, segmenter=DEFAULT_SEGMENTER, threshold=0.5, work_size=256, recrop=None, flip=False, blend=True,
-                 calibration=None, ensemble_first=True, residual_hole=None):
+                 calibration=None, ensemble_first=True, residual_hole=None, guard=True, restore_components=None):
         from zoo.tasks import load
 
         if occlusion not in OCCLUSION_MODES:
@@ -152,6 +177,7 @@ class Landmarker:
         self.flip = bool(flip)
         self.blend = bool(blend)
         self.ensemble_first = bool(ensemble_first)
+        self.guard = dict(GUARD) if guard is True else (dict(guard) if guard else None)
         cal = load_calibration() if calibration is None else calibration
         self.box_framing = cal.get("detectors", {}).get(getattr(self.detector, "name", ""), DEFAULT_BOX_FRAMING)
         rname = getattr(self.restorer, "name", "")
@@ -161,6 +187,16 @@ class Landmarker:
         self.residual_hole = float(residual_hole if residual_hole is not None else rcal.get("hole", COMPONENT_DILATE))
         self.confidence_cal = cal.get("regressors", {}).get(getattr(self.regressor, "name", ""), {}).get("components", {})
         self.segmentation_cal = cal.get("segmenters", {}).get(getattr(self.segmenter, "name", ""), {}).get("components", {})
+        if restore_components is None:
+            rec = cal.get("restoration", {}).get(rname, {}).get(getattr(self.regressor, "name", ""), {})
+            restore_components = rec.get("restore", "all")
+        if restore_components == "all":
+            restore_components = COMPONENT_NAMES
+        unknown = sorted(set(restore_components) - set(COMPONENT_NAMES))
+        if isinstance(restore_components, str) or unknown:
+            raise ValueError(f"`restore_components` must be None, 'all' or component names from {COMPONENT_NAMES}. "
+                             f"Received: {restore_components!r}")
+        self.restore_components = tuple(c for c in COMPONENT_NAMES if c in restore_components)
         self._maps = None
 
     # --- framing ---------------------------------------------------------------------------
@@ -263,6 +299,70 @@ class Landmarker:
         raw = np.stack([1.0 - conf[:, list(COMPONENTS[c])].mean(1) for c in COMPONENT_NAMES], 1)
         return _calibrated(raw, self.confidence_cal, DEFAULT_CONFIDENCE), raw
 
+    # --- the do-no-harm guard --------------------------------------------------------------
+    def _implausible(self, decided, hole, work_shape):
+        """Why a face's hole is not restored (None: restore it): a face judged occluded nearly
+        everywhere, or a hole over most of the face, is a face the occlusion model finds unusual,
+        not an occluder."""
+        g = self.guard
+        if g is None:
+            return None
+        if len(decided) > g["max_components"]:
+            return (f"{len(decided)} of 7 components judged occluded: the face looks unusual everywhere (a domain problem, "
+                    f"not an occluder); first reading kept")
+        hull = cv2.convexHull(np.round(work_shape).astype(np.int32))
+        face = np.zeros(hole.shape[:2], np.uint8)
+        cv2.fillConvexPoly(face, hull, 1)
+        share = float((np.asarray(hole) > 0)[face > 0].mean()) if face.any() else 1.0
+        if share > g["max_hole"]:
+            return f"the hole covers {share:.0%} of the face (> {g['max_hole']:.0%}): not an occluder to restore; first reading kept"
+        return None
+
+    def _unsure(self, k, hole):
+        """Why a segmenter's hole is not restored (None: restore it): the map is not sure of it
+        (a grey, blurred or small face draws weak, small marks)."""
+        g = self.guard
+        if g is None:
+            return None
+        p, area = float(self._maps[k][hole].mean()), float(np.mean(hole))
+        if p < g["min_hole_probability"] or area < g["min_hole_area"]:
+            return (f"the occluder map is unsure here (mean probability {p:.2f} over {area:.1%} of the crop; restored from "
+                    f"{g['min_hole_probability']} over {g['min_hole_area']:.0%}); the regressor's reading stands")
+        return None
+
+    def _agrees(self, first, second, hole, transform):
+        """None when the restored reading `second` may count (and sets `_kept_reason`), else why
+        not: it is no face shape, or its visible points (outside the hole) moved too far."""
+        from zoo.data.components import face_scale
+        from zoo.data.shape68 import OUTER_EYE_CORNERS
+        from zoo.data.shape_model import implausibility
+
+        if self.guard is None:
+            self._kept_reason = "restored (guard off)"
+            return None
+        g = self.guard
+        odd2, odd1 = implausibility(second), implausibility(first)
+        if odd2 > g["max_implausibility"] and odd2 > odd1:
+            return (f"the restored reading is no face shape (implausibility {odd2:.2f} > {g['max_implausibility']}); "
+                    f"first reading kept")
+        w1 = transform.apply_points(first)
+        r = max(1, int(round(0.03 * face_scale(w1))))
+        grown = cv2.dilate((np.asarray(hole) > 0).astype(np.uint8), np.ones((2 * r + 1, 2 * r + 1), np.uint8)) > 0
+        xy = np.round(w1).astype(int)
+        h, w = grown.shape
+        inside = (xy[:, 0] >= 0) & (xy[:, 0] < w) & (xy[:, 1] >= 0) & (xy[:, 1] < h)
+        visible = np.ones(len(xy), bool)
+        visible[inside] = ~grown[xy[inside, 1], xy[inside, 0]]
+        i, j = OUTER_EYE_CORNERS
+        eyes = max(float(np.linalg.norm(first[i] - first[j])), 1e-6)
+        shift = float(np.linalg.norm(second[visible] - first[visible], axis=1).mean()) / eyes if visible.any() else 0.0
+        if shift > g["visible_shift"]:
+            return (f"the restored reading moved the visible points by {shift:.2f} of the eye distance (> {g['visible_shift']}): "
+                    f"it contradicts what was seen; first reading kept")
+        self._kept_reason = (f"restored; the restored reading (visible points moved {shift:.3f} of the eye distance) "
+                             f"averaged with the first at weight {g['restored_weight']}")
+        return None
+
     # --- the cascade -------------------------------------------------------------------------
     def _regress(self, sources, frames, work=None):
         """Shapes in photo pixels (and the other outputs). A source is the photo, or with `work`
@@ -352,6 +452,8 @@ class Landmarker:
         # 3-5. decide, restore, regress again
         scores = np.zeros((len(faces), len(COMPONENT_NAMES)))
         restored = list(crops)
+        why = [{"restored": [], "reason": "restoration off"} if self.restorer is None or self.iterations == 0
+               else {"restored": [], "reason": "no component judged occluded"} for _ in faces]
         for _ in range(self.iterations):
             work_shapes = [t.apply_points(s) for t, s in zip(transforms, shapes)]
             scores = self.occlusion_scores(crops, work_shapes, extras, crop_masks)
@@ -359,40 +461,62 @@ class Landmarker:
             todo = [k for k in range(len(faces)) if decide[k].any()]
             if not todo or self.restorer is None:
                 break
-            fill, keep = [], []
+            fill, keep, names = [], [], []
             for k in todo:
+                judged = [c for c, d in zip(COMPONENT_NAMES, decide[k]) if d]
+                decided = judged if self.occlusion == "oracle" else [c for c in judged if c in self.restore_components]
+                if not decided:
+                    why[k] = {"restored": [], "reason": f"judged occluded: {', '.join(judged)}; restoring these did not gain NME for "
+                              f"{self.regressor.name} on validation faces (calibration), so its reading stands"}
+                    continue
                 if self.occlusion == "oracle":
-                    fill.append(crop_masks[k])
+                    hole = crop_masks[k]
                 else:
                     regions = component_masks(work_shapes[k], crops[k].shape)
-                    decided = [c for c, d in zip(COMPONENT_NAMES, decide[k]) if d]
                     if self.occlusion == "segmentation":
                         hole = self.segment_hole(k, work_shapes[k], regions, decided)
                         if hole is None:  # the map marks nothing there: not restored, not occluded
                             decide[k] = False
                             scores[k] = np.minimum(scores[k], self.threshold)
+                            why[k] = {"restored": [], "reason": "the occluder map marks nothing inside the judged components"}
                             continue
-                        fill.append(hole)
+                        unsure = self._unsure(k, hole)
+                        if unsure:
+                            why[k] = {"restored": [], "reason": unsure}
+                            continue
                     else:
-                        fill.append(np.any([regions[c] for c in decided], axis=0))
+                        hole = np.any([regions[c] for c in decided], axis=0)
+                refusal = self._implausible(judged, hole, work_shapes[k]) if self.occlusion != "oracle" else None
+                if refusal:
+                    why[k] = {"restored": [], "reason": refusal}
+                    continue
+                fill.append(hole)
                 keep.append(k)
+                names.append(decided)
             todo = keep
             if not todo:
                 break
             new = self.restorer.restore([crops[k] for k in todo], fill, blend=self.blend)
-            for k, r in zip(todo, new):
-                restored[k] = r
-            s2, e2 = self._regress([restored[k] for k in todo], [frames[k] for k in todo], [transforms[k] for k in todo])
+            if self.guard is not None:  # a grey face (grey outside the hole: the occluder may have colour) is restored grey
+                new = [_grey(r) if _is_grey(crops[k], ~(np.asarray(h) > 0)) else r for k, r, h in zip(todo, new, fill)]
+            s2, e2 = self._regress(new, [frames[k] for k in todo], [transforms[k] for k in todo])
             if self.ensemble_first:
                 # read the restored face at the detector's framing too and average, as before restoring
                 two = [j for j, k in enumerate(todo) if rounds[k]]
                 if two:
-                    s3, _ = self._regress([restored[todo[j]] for j in two], [first_frames[todo[j]] for j in two],
+                    s3, _ = self._regress([new[j] for j in two], [first_frames[todo[j]] for j in two],
                                           [transforms[todo[j]] for j in two])
                     for i, j in enumerate(two):
                         s2[j] = (s2[j] + s3[i]) / 2.0
             for j, k in enumerate(todo):
-                shapes[k], extras[k] = s2[j], e2[j]
+                verdict = self._agrees(shapes[k], s2[j], fill[j], transforms[k])
+                if verdict is not None:  # dropped: the first reading stands
+                    why[k] = {"restored": [], "reason": verdict}
+                    continue
+                w = 1.0 if self.guard is None else float(self.guard["restored_weight"])
+                shapes[k] = (1.0 - w) * shapes[k] + w * s2[j]
+                extras[k], restored[k] = e2[j], new[j]
+                why[k] = {"restored": names[j], "reason": self._kept_reason}
         decide = scores > self.threshold
         for k, (f, t) in enumerate(zip(faces, transforms)):
             out = {
@@ -401,6 +525,7 @@ class Landmarker:
                 "landmarks": shapes[k].astype(np.float32),
                 "occlusion": {c: float(s) for c, s in zip(COMPONENT_NAMES, scores[k])},
                 "occluded": {c: bool(d) for c, d in zip(COMPONENT_NAMES, decide[k])},
+                "restoration": why[k],
             }
             if return_restored:
                 out["restored"] = restored[k]
@@ -408,3 +533,19 @@ class Landmarker:
                 out["crop_transform"] = t
             results[f["image"]].append(out)
         return results
+
+
+def _is_grey(image, where=None, tolerance=2.0):
+    """True for an RGB image whose channels (nearly) agree (at the pixels `where`, all by default):
+    a grey photo in three channels."""
+    im = np.asarray(image, np.float32)
+    if where is not None:
+        if not np.any(where):
+            return False
+        im = im[where]
+    return float(np.abs(im[..., 0] - im[..., 1]).mean() + np.abs(im[..., 1] - im[..., 2]).mean()) < tolerance
+
+
+def _grey(image):
+    """The image's luma in three channels (uint8)."""
+    return np.repeat(cv2.cvtColor(np.asarray(image, np.uint8), cv2.COLOR_RGB2GRAY)[..., None], 3, -1)

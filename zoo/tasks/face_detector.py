@@ -28,6 +28,10 @@ class Face(dict):
         return (x0, y0, x1 - x0, y1 - y0)
 
 
+# the narrowest face box (image pixels) a detector reports
+MIN_FACE = 24
+
+
 class FaceDetector(Task):
     """A face detector task around a BlazeFace-style model (outputs `regressors` `(B, N, 16)`
     and `classificators` `(B, N, 1)`): letterboxing, the model's value range ([-1, 1]),
@@ -39,6 +43,8 @@ class FaceDetector(Task):
         score_threshold: minimum face probability (MediaPipe: 0.5).
         iou_threshold: weighted-NMS overlap (MediaPipe: 0.3).
         max_faces: at most this many faces per image.
+        min_face: faces whose box is narrower than this many image pixels are dropped (default
+            `MIN_FACE`, 24 px: below it a detection's 68 points are guesses; a 20 x 20 image is no face).
 
     Example:
     >>> det = FaceDetector.from_preset("blazeface_short")
@@ -48,7 +54,8 @@ class FaceDetector(Task):
 
     preset_task = "detector"
 
-    def __init__(self, model, name=None, score_threshold=0.5, iou_threshold=0.3, max_faces=16):
+    def __init__(self, model, name=None, score_threshold=0.5, iou_threshold=0.3, max_faces=16, min_face=None):
+        self.min_face = float(MIN_FACE if min_face is None else min_face)
         self.score_threshold = float(score_threshold)
         self.iou_threshold = float(iou_threshold)
         self.max_faces = int(max_faces)
@@ -82,6 +89,8 @@ class FaceDetector(Task):
                     b = bx[i, d] * size
                     box = [(b[0] - px) / sx, (b[1] - py) / sy, (b[2] - px) / sx, (b[3] - py) / sy]
                     pts = (kp[i, d] * size - [px, py]) / [sx, sy]
+                    if box[2] - box[0] < self.min_face:
+                        continue
                     faces.append(Face(box=[float(v) for v in box], score=float(sc[i, d]), keypoints=pts.astype(np.float32)))
                 results.append(faces)
         return results

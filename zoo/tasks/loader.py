@@ -79,6 +79,8 @@ def load(name, task=None, trained=False):
             warnings.warn(f"{name!r} is an untrained architecture (random weights); pass a preset for real predictions")
             model = registry.create_model(name)
             obj = _task_of_model(model)(model, name=name)
+        elif name.endswith((".keras", ".h5")) or os.sep in name or (os.altsep and os.altsep in name):
+            raise FileNotFoundError(f"{name}: no such model file or run folder")
         else:
             wanted = list_presets(task=task) if task else list_presets()
             raise KeyError(f"No model {name!r}: not a preset ({', '.join(wanted) or 'none'}), a registered model, "

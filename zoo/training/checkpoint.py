@@ -78,13 +78,19 @@ def commit_checkpoint(directory, writers, state):
                 os.replace(os.path.join(directory, name), os.path.join(directory, prev_name(name)))
         for name, tmp in tmps.items():
             os.replace(tmp, os.path.join(directory, name))
-    except BaseException:
+    except BaseException as e:
         for tmp in tmps.values():
             if os.path.exists(tmp):
                 os.remove(tmp)
+        if isinstance(e, OSError):  # disk full, read-only, quota: one line naming the run folder
+            raise OSError(e.errno, f"checkpoint not written ({e.strerror or e}); the previous checkpoint is kept", directory) from e
         raise
     state = {**state, "checkpoint": {"files": files}}
-    atomic_write_json(os.path.join(directory, STATE), state)
+    try:
+        atomic_write_json(os.path.join(directory, STATE), state)
+    except OSError as e:  # the new files are in place, the old state names the previous ones (kept as prev.*)
+        raise OSError(e.errno, f"checkpoint state not written ({e.strerror or e}); a resume uses the previous checkpoint",
+                      directory) from e
     return state
 
 

@@ -21,7 +21,7 @@ def make_datasets(config, train, val, image_size, limit=None):
     bank = OccluderBank.from_data_root(texture_paths=[s.image_path for s in train[:300]])
     common = dict(batch_size=config["batch_size"], image_size=image_size, crop=d.get("crop", "image"),
                   margin=d.get("margin", 0.3), occluder_bank=bank, occlusion=config.get("occlusion", 0.75),
-                  second=config.get("second_occluder", 0.15))
+                  second=config.get("second_occluder", 0.15), kinds=config.get("occluder_families"))
     train_ds = OccluderDataset(train, augmenter=Augmenter(**config.get("augment", {})), shuffle=True, seed=config.get("seed", 0),
                                workers=config.get("workers", 1), use_multiprocessing=config.get("workers", 1) > 1, **common)
     val_ds = OccluderDataset(val, seed=10_000 + config.get("seed", 0), **common) if val else None

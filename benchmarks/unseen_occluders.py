@@ -1,0 +1,320 @@
+"""Restoration on occluders the models never saw: the leave-one-family-out benchmark.
+
+Every occluder family (`zoo.data.occluder_families`) gets its own copy of the 230 HELEN-test
+faces, each face occluded by one occluder of that family (`zoo.data.test_sets.family_test_set`;
+textures and photo patches cut from CelebA-HQ, a source no recipe trains on). For each regressor
+the cascade is measured three ways on the same faces, crop given:
+
+- `alone`: the regressor alone (no restoration);
+- `default`: the Landmarker's defaults (occluder segmenter decides, GAN-IA restores, the
+  do-no-harm guard keeps or drops the restored reading);
+- `true masks`: the same restorer given the true occluder mask, its reading taken as it is (the
+  oracle without the guard: the upper bound the issue's table measured).
+
+A family counts as *held out* only when none of the models involved (regressor, segmenter,
+restorer) lists it among the occluder families of its training (its preset record's recipe:
+`occluder_families`, default the five `TRAINING_FAMILIES`); tables report held-out families
+only unless `--all-families`. Per family: NME (outer-eye, %), FR@0.10, the share of faces
+restored and the faces made worse (or better) by more than 1 point of NME by restoration.
+
+A second table: clean faces, and the same faces in grey, blurred (sigma 2) and down-sampled to
+48 px wide, where nothing should be restored and NME should not change.
+
+    python benchmarks/unseen_occluders.py [--regressors ...] [--families ...] [--limit N] [--readme]
+    python benchmarks/unseen_occluders.py --calibrate-guard   # the guard's thresholds, on 300-W validation faces
+
+Writes benchmarks/results/unseen_occluders.{json,md} (or `--out DIR`).
+"""
+
+import argparse
+import os
+import sys
+import time
+
+import numpy as np
+
+sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+
+from benchmarks._common import RESULTS, machine, print_table, update_readme, write_json  # noqa: E402
+
+REGRESSORS = ("pipnet_mnv2_300w", "pfld_0.25x_300w", "drn_300w")
+HARM = 0.01  # one point of NME
+
+
+def trained_families(task):
+    """The occluder families a loaded model's training drew from (its preset's recipe; the five
+    training families when the recipe does not say)."""
+    from zoo.data.occluder_families import TRAINING_FAMILIES
+
+    from zoo.presets import preset_record
+
+    try:
+        record = preset_record(task.name)
+    except (KeyError, FileNotFoundError, ValueError):
+        record = {}
+    recipe = record.get("recipe_config") or {}
+    return tuple(recipe.get("occluder_families", TRAINING_FAMILIES))
+
+
+def load_set(folder, limit=None, pattern="*"):
+    import cv2
+
+    from zoo.data.folders import load_landmark_folder
+
+    samples = load_landmark_folder(folder, pattern)[:limit]
+    images = [s.load_image() for s in samples]
+    masks = []
+    for s, im in zip(samples, images):
+        p = os.path.join(folder, "masks", f"{s.name}.png")
+        masks.append(cv2.imread(p, cv2.IMREAD_GRAYSCALE) > 127 if os.path.isfile(p) else np.zeros(im.shape[:2], bool))
+    return samples, images, masks, np.stack([s.points for s in samples])
+
+
+def cascade(models, regressor, images, masks, mode, batch=16, detector=None, **kwargs):
+    """`(shapes, restored flags, reasons)` of one cascade setting: crop given, or with `detector`
+    (the best detection per image; the whole image where none is found)."""
+    from zoo.pipeline.landmarker import Landmarker
+
+    if mode == "alone":
+        lm = Landmarker(detector=detector, regressor=models[regressor], restorer=None, occlusion="none", iterations=0, segmenter=None)
+    elif mode == "true_masks":  # the restorer given the true mask, its reading taken as is (no guard): the upper bound
+        lm = Landmarker(detector=detector, regressor=models[regressor], restorer=models["restorer"], occlusion="oracle", segmenter=None,
+                        guard=None, **kwargs)
+    else:
+        lm = Landmarker(detector=detector, regressor=models[regressor], restorer=models["restorer"], segmenter=models["segmenter"],
+                        **kwargs)
+    shapes, restored, reasons = [], [], []
+    for start in range(0, len(images), batch):
+        out = lm(images[start : start + batch], masks=masks[start : start + batch] if mode == "true_masks" else None, no_face="image")
+        for faces in out:
+            f = faces[0]
+            shapes.append(f["landmarks"])
+            restored.append(bool(f["restoration"]["restored"]))
+            reasons.append(f["restoration"]["reason"])
+    return np.stack(shapes), np.asarray(restored), reasons
+
+
+def summarize(err, base, restored):
+    from zoo.metrics import summarize as nme_summary
+
+    s = nme_summary(err)
+    d = err - base
+    return {"nme": 100 * float(err.mean()), "fr_0.10": 100 * float(s["fr_0.10"]), "restored": 100 * float(restored.mean()),
+            "worse_1pt": int((d > HARM).sum()), "better_1pt": int((d < -HARM).sum()), "n": int(len(err))}
+
+
+def run_families(models, regressors, families, limit, held, detector=None):
+    from zoo.data.test_sets import family_test_set
+    from zoo.metrics import nme
+
+    rows = []
+    for fam in families:
+        samples, images, masks, target = load_set(family_test_set(fam), limit)
+        for reg in regressors:
+            t0 = time.perf_counter()
+            base = nme(cascade(models, reg, images, masks, "alone", detector=detector)[0], target)
+            row = {"family": fam, "regressor": reg, "held_out": fam in held[reg], "detector": getattr(detector, "name", None)}
+            faces = {"name": [s.name for s in samples], "alone": [round(float(e), 5) for e in base]}
+            for mode in ("default", "true_masks"):
+                shapes, restored, reasons = cascade(models, reg, images, masks, mode, detector=detector)
+                err = nme(shapes, target)
+                row[mode] = summarize(err, base, restored)
+                faces[mode] = [round(float(e), 5) for e in err]
+                faces[mode + "_reason"] = reasons
+            row["alone"] = summarize(base, base, np.zeros(len(base), bool))
+            gap = row["alone"]["nme"] - row["true_masks"]["nme"]
+            row["gain_share"] = (row["alone"]["nme"] - row["default"]["nme"]) / gap if gap > 1e-9 else None
+            row["seconds"] = time.perf_counter() - t0
+            row["faces"] = faces
+            rows.append(row)
+            print(f"{fam:14s} {reg:18s} {'+ ' + row['detector'] if detector is not None else 'crop given'}: alone {row['alone']['nme']:.2f}  default {row['default']['nme']:.2f} "
+                  f"(restored {row['default']['restored']:.0f}%, worse {row['default']['worse_1pt']})  "
+                  f"true masks {row['true_masks']['nme']:.2f}  [{row['seconds']:.0f}s]", flush=True)
+    return rows
+
+
+def run_degradations(models, regressors, limit):
+    from zoo.data.test_sets import DEGRADATIONS, degraded_test_set
+    from zoo.metrics import nme
+
+    rows = []
+    for kind in DEGRADATIONS:
+        samples, images, masks, target = load_set(degraded_test_set(kind), limit, "helen_testset_*")
+        for reg in regressors:
+            base = nme(cascade(models, reg, images, masks, "alone")[0], target)
+            shapes, restored, _ = cascade(models, reg, images, masks, "default")
+            err = nme(shapes, target)
+            row = {"faces": kind, "regressor": reg, "alone": 100 * float(base.mean()), "default": 100 * float(err.mean()),
+                   "restored": 100 * float(restored.mean()), "max_change": 100 * float(np.abs(err - base).max()), "n": len(err)}
+            rows.append(row)
+            print(f"{kind:8s} {reg:18s} alone {row['alone']:.2f}  default {row['default']:.2f}  restored {row['restored']:.1f}%", flush=True)
+    return rows
+
+
+def family_markdown(rows):
+    from zoo.data.occluder_families import FAMILY_DESCRIPTIONS
+
+    lines = ["| held-out family | regressor | alone | default cascade | true masks | restored | worse by > 1 pt | better by > 1 pt |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        d = r["default"]
+        mark = "**" if d["nme"] < r["alone"]["nme"] else ""
+        lines.append(f"| {r['family']} ({FAMILY_DESCRIPTIONS[r['family']]}) | `{r['regressor']}` | {r['alone']['nme']:.2f} | "
+                     f"{mark}{d['nme']:.2f}{mark} | {r['true_masks']['nme']:.2f} | {d['restored']:.0f} % | "
+                     f"{d['worse_1pt']} ({100 * d['worse_1pt'] / d['n']:.1f} %) | {d['better_1pt']} |")
+    return "\n".join(lines)
+
+
+def summary_markdown(rows, regressors):
+    lines = ["| regressor | families where default < alone | mean alone | mean default | mean true masks | share of the true-mask gain | faces worse by > 1 pt |",
+             "| --- | --- | --- | --- | --- | --- | --- |"]
+    for reg in regressors:
+        rs = [r for r in rows if r["regressor"] == reg]
+        if not rs:
+            continue
+        a = np.mean([r["alone"]["nme"] for r in rs])
+        d = np.mean([r["default"]["nme"] for r in rs])
+        t = np.mean([r["true_masks"]["nme"] for r in rs])
+        better = sum(r["default"]["nme"] < r["alone"]["nme"] for r in rs)
+        worse = sum(r["default"]["worse_1pt"] for r in rs)
+        n = sum(r["default"]["n"] for r in rs)
+        share = (a - d) / (a - t) if a - t > 1e-9 else float("nan")
+        lines.append(f"| `{reg}` | {better} of {len(rs)} | {a:.2f} | {d:.2f} | {t:.2f} | {100 * share:.0f} % | {worse} of {n} ({100 * worse / n:.1f} %) |")
+    return "\n".join(lines)
+
+
+def degradation_markdown(rows):
+    lines = ["| faces | regressor | alone | default cascade | faces restored | largest change of one face |",
+             "| --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        lines.append(f"| {r['faces']} | `{r['regressor']}` | {r['alone']:.2f} | {r['default']:.2f} | {r['restored']:.1f} % | {r['max_change']:.2f} |")
+    return "\n".join(lines)
+
+
+def calibrate_guard(models, regressors, limit):
+    """The guard's quantities on 300-W validation faces (never trained on; AFW + HELEN train's 8 %
+    hash split) occluded by the *training* families: for each threshold of the visible-point shift,
+    the mean NME and the faces made worse by > 1 point. Prints a table; returns the rows."""
+    import zoo.pipeline.landmarker as L
+    from zoo.data.folders import load_landmark_folder
+    from zoo.data.image_io import read_image
+    from zoo.data.occlusion import FAMILY_COMPONENTS, OccluderBank, occlude
+    from zoo.data.occluder_families import TRAINING_FAMILIES
+    from zoo.data.paths import dataset_path
+    from zoo.data.shape68 import COMPONENT_NAMES
+    from zoo.data.splits import split_train_val
+    from zoo.metrics import nme
+
+    src = dataset_path("300w")
+    train, val = split_train_val(load_landmark_folder(src, "afw_*") + load_landmark_folder(src, "helen_trainset_*"), 0.08, 0)
+    bank = OccluderBank.from_data_root(texture_paths=[s.image_path for s in train])
+    images, masks, target = [], [], []
+    for seed in (1, 2):
+        for i, s in enumerate(val):
+            rng = np.random.default_rng([seed, i])
+            kind = TRAINING_FAMILIES[rng.integers(len(TRAINING_FAMILIES))]
+            comps = FAMILY_COMPONENTS.get(kind, COMPONENT_NAMES)
+            o, m, _ = occlude(read_image(s.image_path), s.points, comps[(i + seed) % len(comps)], rng, bank, kind)
+            images.append(o)
+            masks.append(m)
+            target.append(s.points)
+    images, masks, target = images[:limit], masks[:limit], np.stack(target[:limit])
+    rows = []
+    for reg in regressors:
+        base = nme(cascade(models, reg, images, masks, "alone")[0], target)
+        for shift in (0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 1e9):
+            guard = dict(L.GUARD, visible_shift=shift)
+            shapes, restored, _ = cascade(models, reg, images, masks, "default", guard=guard)
+            err = nme(shapes, target)
+            d = err - base
+            rows.append({"regressor": reg, "visible_shift": shift if shift < 1e8 else "off", "alone": 100 * base.mean(),
+                         "default": 100 * err.mean(), "restored": 100 * restored.mean(), "worse_1pt": int((d > HARM).sum()),
+                         "better_1pt": int((d < -HARM).sum()), "n": len(err)})
+            print_table(rows[-1:], list(rows[-1]))
+    return rows
+
+
+def main(argv=None):
+    from zoo.data.occluder_families import HELD_OUT_FAMILIES, OCCLUDER_FAMILIES
+
+    p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    p.add_argument("--regressors", default=",".join(REGRESSORS))
+    p.add_argument("--families", default=",".join(HELD_OUT_FAMILIES), help=f"any of {','.join(OCCLUDER_FAMILIES)}")
+    p.add_argument("--restorer", default="gania_128")
+    p.add_argument("--segmenter", default="occluder_seg_mnv2")
+    p.add_argument("--limit", type=int, help="only this many faces per set (smoke runs)")
+    p.add_argument("--all-families", action="store_true", help="report families some model trained on too (marked)")
+    p.add_argument("--skip-degradations", action="store_true")
+    p.add_argument("--detector", default="blazeface_short", help="detector for the with-detector table ('none' to skip it)")
+    p.add_argument("--detector-regressors", default="pipnet_mnv2_300w", help="regressors measured with the detector too")
+    p.add_argument("--calibrate-guard", action="store_true", help="sweep the guard's visible-shift threshold on 300-W validation faces")
+    p.add_argument("--out", default=RESULTS, help="folder for unseen_occluders.{json,md}")
+    p.add_argument("--readme", action="store_true", help="refresh the tables between the unseen-occluders markers of docs/results.md / README")
+    args = p.parse_args(argv)
+    import keras
+
+    from zoo.io import atomic_write_text
+    from zoo.tasks import load
+
+    regressors = [r for r in args.regressors.split(",") if r]
+    families = [f for f in args.families.split(",") if f]
+    unknown = sorted(set(families) - set(OCCLUDER_FAMILIES))
+    if unknown:
+        p.error(f"unknown families {unknown}; expected some of {OCCLUDER_FAMILIES}")
+    models = {r: load(r, task="regressor", trained=True) for r in regressors}
+    models["restorer"] = load(args.restorer, task="restorer", trained=True)
+    models["segmenter"] = load(args.segmenter, task="occluder", trained=True)
+    if args.calibrate_guard:
+        rows = calibrate_guard(models, regressors, args.limit)
+        write_json("unseen_occluders_guard.json", {"machine": machine(), "rows": rows})
+        return 0
+    seen_by_all = set(trained_families(models["segmenter"])) | set(trained_families(models["restorer"]))
+    held = {r: {f for f in families if f not in seen_by_all | set(trained_families(models[r]))} for r in regressors}
+    if not args.all_families:
+        families = [f for f in families if all(f in held[r] for r in regressors)]
+        if not families:
+            p.error("none of the families is held out from every model (use --all-families to measure seen ones)")
+    rows = run_families(models, regressors, families, args.limit, held)
+    det_rows = []
+    if args.detector != "none":
+        detector = load(args.detector, task="detector", trained=True)
+        det_regs = [r for r in args.detector_regressors.split(",") if r]
+        for r in det_regs:
+            if r not in models:
+                models[r] = load(r, task="regressor", trained=True)
+                held[r] = {f for f in families if f not in seen_by_all | set(trained_families(models[r]))}
+        det_rows = run_families(models, det_regs, families, args.limit, held, detector=detector)
+    deg = [] if args.skip_degradations else run_degradations(models, regressors, args.limit)
+    md = ["## Leave-one-family-out: restoration on occluder families no model trained on", "",
+          "NME % (outer-eye), 230 HELEN-test faces per family, crop given, restorer "
+          f"`{args.restorer}`, segmenter `{args.segmenter}`; `python benchmarks/unseen_occluders.py`.", "",
+          summary_markdown(rows, regressors), "", family_markdown(rows)]
+    if det_rows:
+        md += ["", f"With the detector (`{args.detector}`, the best face per image):", "",
+               summary_markdown(det_rows, sorted({r['regressor'] for r in det_rows})), "", family_markdown(det_rows)]
+    if deg:
+        md += ["", "## Faces with nothing to restore", "", degradation_markdown(deg)]
+    text = "\n".join(md) + "\n"
+    print("\n" + text)
+    os.makedirs(args.out, exist_ok=True)
+    payload = {"machine": machine(), "backend": keras.backend.backend(), "restorer": args.restorer, "segmenter": args.segmenter,
+               "limit": args.limit, "families": rows, "families_with_detector": det_rows, "degradations": deg}
+    if os.path.abspath(args.out) == os.path.abspath(RESULTS):
+        write_json("unseen_occluders.json", payload)
+    else:
+        from zoo.io import atomic_write_json
+
+        atomic_write_json(os.path.join(args.out, "unseen_occluders.json"), payload)
+    atomic_write_text(os.path.join(args.out, "unseen_occluders.md"), text)
+    if args.readme and args.limit is None:
+        update_readme("unseen-occluders", summary_markdown(rows, regressors) + "\n\n" + family_markdown(rows))
+        if det_rows:
+            update_readme("unseen-occluders-detector", summary_markdown(det_rows, sorted({r["regressor"] for r in det_rows}))
+                          + "\n\n" + family_markdown(det_rows))
+        if deg:
+            update_readme("nothing-to-restore", degradation_markdown(deg))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
