@@ -115,17 +115,23 @@ class OccluderBank:
             self._textures[path] = _shrink(read_image(path), 256)
         return self._textures[path]
 
+    def _photo_cut(self, rng, h, w, side):
+        """A random photo and the `(ph, pw)` of a cut from it: `side` (a range) of its height, the
+        cut's aspect the `(h, w)` box's, within the photo."""
+        src = self._photo(rng)
+        sh, sw = src.shape[:2]
+        f = rng.uniform(*side)
+        ph, pw = max(8, int(f * sh)), max(8, int(f * sw * w / max(h, 1)))
+        return src, min(ph, sh), min(pw, sw)
+
     def photo_patch(self, rng, h, w):
         """An `(h, w, 3)` float32 patch from the border of a random photo (hair above the face,
         clothes below it, background beside it: the texture images are face crops); noise
         without photos."""
         if not self.texture_paths:
             return _noise_texture(rng, h, w)
-        src = self._photo(rng)
+        src, ph, pw = self._photo_cut(rng, h, w, (0.25, 0.4))
         sh, sw = src.shape[:2]
-        side = rng.uniform(0.25, 0.4)
-        ph, pw = max(8, int(side * sh)), max(8, int(side * sw * w / max(h, 1)))
-        ph, pw = min(ph, sh), min(pw, sw)
         where = rng.integers(4)
         if where == 0:  # top band: hair
             y, x = rng.integers(0, max(1, int(0.12 * sh))), rng.integers(0, sw - pw + 1)
@@ -143,11 +149,8 @@ class OccluderBank:
         images are face crops); noise without photos."""
         if not self.texture_paths:
             return _noise_texture(rng, h, w)
-        src = self._photo(rng)
+        src, ph, pw = self._photo_cut(rng, h, w, (0.25, 0.45))
         sh, sw = src.shape[:2]
-        side = rng.uniform(0.25, 0.45)
-        ph, pw = max(8, int(side * sh)), max(8, int(side * sw * w / max(h, 1)))
-        ph, pw = min(ph, sh), min(pw, sw)
         cy, cx = sh * rng.uniform(0.35, 0.65), sw * rng.uniform(0.35, 0.65)
         y = int(np.clip(cy - ph / 2, 0, sh - ph))
         x = int(np.clip(cx - pw / 2, 0, sw - pw))
