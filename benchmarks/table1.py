@@ -172,7 +172,8 @@ def markdown(summary):
         find = "-"
         if (o or c or {}).get("detector_find_rate") is not None:
             find = f"{cell(o, 'detector_find_rate', '{:.1%}')} / {cell(c, 'detector_find_rate', '{:.1%}')}"
-        lines.append(f"| {ROWS[key][0]} | {cell(o, 'nme_%', '{:.2f}')} | {cell(o, 'fr_0.10_%', '{:.1f}')} | {cell(o, 'auc_0.10', '{:.3f}')} | "
+        stale = " (earlier measurement)" if any((r or {}).get("measured") for r in (o, c)) else ""
+        lines.append(f"| {ROWS[key][0]}{stale} | {cell(o, 'nme_%', '{:.2f}')} | {cell(o, 'fr_0.10_%', '{:.1f}')} | {cell(o, 'auc_0.10', '{:.3f}')} | "
                      f"{cell(o, 'faces_restored', '{:.0%}')} | {cell(c, 'nme_%', '{:.2f}')} | {cell(c, 'fr_0.10_%', '{:.1f}')} | "
                      f"{cell(c, 'auc_0.10', '{:.3f}')} | {cell(c, 'faces_restored', '{:.0%}')} | {find} |")
     return "\n".join(lines) + "\n"
@@ -183,6 +184,8 @@ def main(argv=None):
     p.add_argument("--rows", default=",".join(ROWS), help="comma-separated row keys")
     p.add_argument("--sets", default=",".join(SETS))
     p.add_argument("--fresh", action="store_true", help="ignore cached rows")
+    p.add_argument("--update", action="store_true", help="re-measure only --rows; every other row as the last results "
+                   "(benchmarks/results/table1.json) recorded it (e.g. dlib's, where the bench extra is not installed here)")
     p.add_argument("--readme", action="store_true", help="refresh the table between the table1 markers of docs/results.md")
     args = p.parse_args(argv)
     import keras
@@ -217,6 +220,14 @@ def main(argv=None):
             results.append(r)
             print(f"{key:<20} {set_name:<9} NME {100 * np.mean(r['per_image']):.2f}%", flush=True)
     summary = [summarize_row(r) for r in results]
+    if args.update:
+        with open(os.path.join(RESULTS, "table1.json")) as f:
+            last = json.load(f)["rows"]
+        fresh = {(r["row"], r["set"]) for r in summary}
+        # rows kept from before; a kept row with a restorer is marked: the cascade may have changed since
+        kept = [dict(r, measured=r.get("measured", "before this update")) if ROWS.get(r["row"], (None,) * 3)[2] else r
+                for r in last if (r["row"], r["set"]) not in fresh]
+        summary = kept + summary
     print_table(summary, ["label", "set", "nme_%", "fr_0.10_%", "auc_0.10", "faces_restored", "detector_find_rate", "ms_per_face"])
     os.makedirs(RESULTS, exist_ok=True)
     curves = {f"{r['label']} [{r['set']}]": np.asarray(r["per_image"]) for r in results if r["set"] == "occluded"}

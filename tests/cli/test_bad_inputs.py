@@ -41,6 +41,11 @@ def files(tmp_path):
     data = buf.tobytes()
     f["half_jpeg"] = tmp_path / "half.jpg"
     f["half_jpeg"].write_bytes(data[: len(data) // 2] + b"\xff\xd9")
+    # a 200 MB file (sparse: nothing written) with a JPEG's first bytes: refused from its size, unread
+    f["giant"] = tmp_path / "giant.jpg"
+    with open(f["giant"], "wb") as g:
+        g.write(b"\xff\xd8\xff\xe0")
+        g.truncate(200 << 20)
     f["wrong_pts"] = tmp_path / "pts"
     f["wrong_pts"].mkdir()
     write_image(f["wrong_pts"] / "a.png", face)
@@ -103,6 +108,8 @@ CASES = [
      "no_such"),
     ("restore: image over the pixel limit", ["restore", "{huge}", "--mask", "{mask}", "--restorer", "gania_128", "--out",
                                             "{dir}/r.png"], 2, "ZOO_MAX_PIXELS"),
+    ("restore: a file larger than any allowed image", ["restore", "{giant}", "--mask", "{mask}", "--restorer", "gania_128",
+                                                       "--out", "{dir}/r.png"], 2, "giant.jpg"),
     ("restore: corrupt JPEG with its end marker", ["restore", "{half_jpeg}", "--mask", "{mask}", "--restorer", "gania_128",
                                                    "--out", "{dir}/r.png"], 2, "Corrupt JPEG"),
     ("eval: a .pts with the wrong point count", ["eval", "--data", "{wrong_pts}", "--regressor", "pfld_0.25x_300w", "--out", "{out}"],

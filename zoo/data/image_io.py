@@ -97,13 +97,17 @@ def read_image(path, color="rgb"):
     path = os.fspath(path)
     if not os.path.isfile(path):
         raise ImageError(f"{path}: no such image file")
+    limit = max_pixels()
+    size_bytes = os.path.getsize(path)
+    if size_bytes > 8 * limit + (1 << 20):  # more than any image of the allowed pixels could take (16-bit RGBA)
+        raise ImageError(f"{path}: {size_bytes:,} bytes is larger than any image of at most {limit:,} pixels "
+                         f"(set ${MAX_PIXELS_VAR} to read larger images)")
     with open(path, "rb") as f:
         data = f.read()
     if not data:
         raise ImageError(f"{path}: empty file")
     _check_complete(path, data)
     size = image_size(path, data)
-    limit = max_pixels()
     if size is not None and size[0] * size[1] > limit:
         raise ImageError(f"{path}: {size[0]} x {size[1]} pixels is more than the {limit:,} allowed "
                          f"(set ${MAX_PIXELS_VAR} to read larger images)")
