@@ -43,11 +43,11 @@ SEGMENT_HOLE = {"probability": 0.5, "dilate": 0.0, "margin": 0.2, "refine": True
 # is dropped. A kept restored reading is averaged with the first, weighted `restored_weight`: two
 # readings of one face err differently, and where the fill misleads the regressor the first
 # reading holds it back. Chosen on the 300-W validation faces (never trained on) with the training
-# families' occluders (`benchmarks/unseen_occluders.py --calibrate-guard`), never on HELEN test:
-# weight 0.4 gave PFLD 0.25x / PIPNet / DRN 7.53 / 5.62 / 8.42 % NME against 7.63 / 6.06 / 8.37
-# for the restored reading alone and 8.09 / 5.99 / 9.13 for the first, with 3 / 2 / 5 of 180
-# faces made worse by more than a point (29 / 28 / 28 with the restored reading alone); a
-# visible-shift veto below ~0.5 cost NME there (large shifts were mostly rescues of a wrong first reading).
+# families' occluders, never on HELEN test (`benchmarks/unseen_occluders.py --calibrate-guard`):
+# weight 0.4 gives PIPNet / PFLD 0.25x / DRN 5.84 / 7.84 / 8.77 % NME (first reading 5.99 / 8.09 /
+# 9.13, restored reading alone 6.06 / 7.86 / 8.77) with 1 / 2 / 3 of 180 faces made worse by more
+# than a point (15 / 17 / 24 with the restored reading alone); a visible-shift veto below ~0.5 cost
+# NME there (large shifts were mostly rescues of a wrong first reading).
 # A segmenter's hole is restored only where the map is sure of it: mean probability inside at least
 # `min_hole_probability` over at least `min_hole_area` of the work crop (on the validation faces:
 # 0 of 90 clean, grey and blurred faces and 1 of 90 down-sampled ones pass, 147 of 180 occluded do).
