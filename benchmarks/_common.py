@@ -81,7 +81,7 @@ def update_readme(marker, markdown, docs=DOCS):
     for path in docs:
         text = open(path).read() if os.path.isfile(path) else ""
         if a in text and b in text:
-            text = text[: text.index(a) + len(a)] + "\n" + markdown + text[text.index(b):]
+            text = text[: text.index(a) + len(a)] + "\n" + markdown.rstrip("\n") + "\n" + text[text.index(b):]
             atomic_write_text(path, text)
             return True
     return False

@@ -254,6 +254,7 @@ def publish(payload):
     """The tables between the unseen-occluders markers of docs/results.md."""
     rows, det_rows, deg = payload["families"], payload.get("families_with_detector") or [], payload.get("degradations") or []
     update_readme("unseen-occluders", summary_markdown(rows, _regs(rows)) + "\n\n" + family_markdown(rows))
+    update_readme("unseen-occluders-summary", summary_markdown(rows, _regs(rows)))  # the README's
     if det_rows:
         update_readme("unseen-occluders-detector", summary_markdown(det_rows, _regs(det_rows)) + "\n\n" + family_markdown(det_rows))
     if deg:
