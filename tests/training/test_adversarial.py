@@ -9,7 +9,6 @@ import pytest
 import zoo
 from zoo.training.adversarial import AdversarialRun, phase_at
 from zoo.training.checkpoint import NonFiniteLossError
-from zoo.data import OccluderBank
 from zoo.data.inpaint_dataset import InpaintDataset
 
 
