@@ -130,3 +130,16 @@ def test_predict_json_says_what_was_restored(tmp_path):
     face = record["faces"][0]
     assert set(face["restoration"]) == {"restored", "reason"}
     assert set(face["restoration"]["restored"]) <= {c for c, d in face["occluded"].items() if d}
+
+
+def test_the_picture_says_what_was_restored():
+    from zoo.pipeline.render import LEGEND, panel_title, render_prediction
+
+    assert panel_title({"restoration": {"restored": ["mouth", "jaw"]}}) == "restored: mouth, jaw"
+    assert panel_title({"restoration": {"restored": []}, "occluded": {"mouth": True}}).startswith("not restored (judged occluded")
+    assert panel_title({"restoration": {"restored": []}, "occluded": {"mouth": False}}) == "not restored"
+    assert "red" in LEGEND and "green" in LEGEND and "score" in LEGEND
+    photo = np.zeros((100, 200, 3), np.uint8)
+    out = render_prediction(photo, [])
+    assert out.shape == (512 // 2 + 22, 512, 3)  # the photo at 512 px wide and the legend band under it
+    assert out[-22:].max() > 200  # the legend is drawn

@@ -1,5 +1,6 @@
 """The picture `predict` writes: the photo with points and component outlines coloured by
-occlusion score, and each face's restored crop beside it."""
+occlusion score, a legend under it, and beside it per face its input crop over what the cascade
+read last (the restored crop, titled by what was restored, or the input again, titled why not)."""
 
 import cv2
 import numpy as np
@@ -37,6 +38,29 @@ def draw_face(image, face, thickness=None):
     return out
 
 
+LEGEND = "outline green: visible, red: judged occluded | white dots: the 68 points | number: detector score"
+
+
+def panel_title(face):
+    """The title of a face's right-hand lower panel: what was restored, or that nothing was."""
+    restoration = face.get("restoration") or {}
+    done = restoration.get("restored") or []
+    if done:
+        return "restored: " + ", ".join(n.replace("_", " ") for n in done)
+    return "not restored" + (" (judged occluded, reading kept)" if any(face.get("occluded", {}).values()) else "")
+
+
+def _legend(width, height=22):
+    band = np.full((height, width, 3), 32, np.uint8)
+    scale = min(0.42, 0.42 * width / 560)
+    x = 6
+    for text, color in (("green", score_color(0.0)), ("red", score_color(1.0))):
+        cv2.rectangle(band, (x, 6), (x + 10, 16), color, -1)
+        x += 14
+    cv2.putText(band, LEGEND, (x + 2, 15), cv2.FONT_HERSHEY_SIMPLEX, scale, (235, 235, 235), 1, cv2.LINE_AA)
+    return band
+
+
 def render_prediction(image, faces, panel=256):
     """RGB picture: the photo (longer side `2 * panel`) with every face drawn, and per face a
     column of its input crop over its restored crop (with the final points)."""
@@ -47,6 +71,7 @@ def render_prediction(image, faces, panel=256):
     for f in faces:
         scaled = {**f, "landmarks": np.asarray(f["landmarks"]) * s, "box": [v * s for v in f["box"]]}
         draw_face(canvas, scaled)
+    canvas = np.concatenate([canvas, _legend(canvas.shape[1])], 0)
     columns = [canvas]
     for f in faces:
         if "restored" not in f:
@@ -55,11 +80,12 @@ def render_prediction(image, faces, panel=256):
         crop_pts = t.apply_points(f["landmarks"])
         k = panel / f["restored"].shape[0]
         tiles = []
-        for key, label in (("input_crop", "input"), ("restored", "restored")):
+        for key, label in (("input_crop", "input crop"), ("restored", panel_title(f))):
             tile = np.ascontiguousarray(cv2.resize(f[key], (panel, panel), interpolation=cv2.INTER_AREA))
             if key == "restored":
                 draw_face(tile, {**f, "landmarks": crop_pts * k, "box": None})
-            cv2.putText(tile, label, (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.45, (255, 255, 0), 1, cv2.LINE_AA)
+            cv2.rectangle(tile, (0, 0), (panel - 1, 19), (32, 32, 32), -1)
+            cv2.putText(tile, label[:48], (4, 14), cv2.FONT_HERSHEY_SIMPLEX, 0.42, (255, 255, 0), 1, cv2.LINE_AA)
             tiles.append(tile)
         col = np.concatenate(tiles, 0)
         columns.append(col)
