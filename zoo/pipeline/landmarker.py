@@ -107,9 +107,12 @@ class Landmarker:
          `visibility` output);
        - `"oracle"`: the share of the component covered by given `masks` (an upper bound);
        - `"all"` / `"none"`: every / no component;
-    4. restore the occluded components (mask = their dilated regions; the oracle restores the
-       given mask) and Poisson-blend (`blend`);
-    5. regress again on the restored face, `iterations` times; map the points to the photo.
+    4. restore the occluded components that restoring pays for with this regressor
+       (`restore_components`; the segmenter's hole refined to the image's edges, in the other
+       modes their dilated regions; the oracle restores the given mask) and Poisson-blend (`blend`);
+    5. regress again on the restored face, `iterations` times; with the do-no-harm `guard`, keep
+       the restored reading only where it is plausible, averaged with the first; map the points
+       to the photo. Each face's `restoration` says what was restored and why, or why not.
 
     Args:
         detector: a `FaceDetector`, a detector preset name, or None (the whole image is the face).
