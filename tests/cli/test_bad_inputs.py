@@ -159,9 +159,12 @@ def test_predict_keeps_every_input_apart_and_goes_on_after_a_bad_one(tmp_path, c
         record = json.loads((out / name).read_text())
         assert os.path.isfile(record["image"]) and len(record["faces"]) == 1
     assert len({json.loads((out / n).read_text())["image"] for n in written}) == 4
-    err = capsys.readouterr().err
+    captured = capsys.readouterr()
+    err = captured.err
     assert [line for line in err.splitlines() if line.startswith("failed:")] == [line for line in err.splitlines() if "broken.png" in line]
     assert "Traceback" not in err
+    summary = captured.out.strip().splitlines()[-1]
+    assert summary.startswith("5 images, 4 faces, 1 failed, ") and "ms/face" in summary, summary
 
 
 # (case, call, exception type, what its message names): the Python entry point's refusals

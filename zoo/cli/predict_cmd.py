@@ -113,7 +113,9 @@ def run(args):
         names = {"demo": "demo"}
         write_image(os.path.join(args.out, "demo_input.png"), items[0][1])
         meta["source"] = f"{DEMO_IMAGE} (public domain, see zoo/assets/NOTICE.md) + a procedurally drawn face mask"
-    failed, done = [], 0
+    import time
+
+    failed, done, n_faces, seconds = [], 0, 0, 0.0
     progbar = None
     if len(items) > 1:
         import keras
@@ -138,14 +140,17 @@ def run(args):
         return out
 
     def flush():
-        nonlocal done
+        nonlocal done, n_faces, seconds
         if not batch:
             return
+        t0 = time.perf_counter()
         try:
             results = run_batch(list(batch))
         except Exception as e:  # noqa: BLE001  (a single image that fails)
             failed.append((batch[0][0], f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"))
             results = []
+        seconds += time.perf_counter() - t0
+        n_faces += sum(len(faces) for _, faces in results)
         for (path, image, stem), faces in results:
             record = {"image": path, "size": [int(image.shape[1]), int(image.shape[0])], **meta,
                       "faces": [face_record(f) for f in faces]}
@@ -179,5 +184,6 @@ def run(args):
         print(f"demo: {os.path.join(args.out, 'demo.png')} and {os.path.join(args.out, 'demo.json')} "
               f"(input: {os.path.join(args.out, 'demo_input.png')})")
     else:
-        print(f"{done} image(s) written to {args.out}" + (f"; {len(failed)} failed" if failed else ""))
+        per_face = f"{1000.0 * seconds / n_faces:.0f} ms/face" if n_faces else "no faces"
+        print(f"{done + len(failed)} images, {n_faces} faces, {len(failed)} failed, {per_face}; written to {args.out}")
     return 1 if failed else 0
