@@ -42,17 +42,23 @@ HARM = 0.01  # one point of NME
 
 
 def trained_families(task):
-    """The occluder families a loaded model's training drew from (its preset's recipe; the five
-    training families when the recipe does not say)."""
+    """The occluder families a loaded model's training drew from (its preset's recipe, or a run
+    folder's config.json; the five training families when the recipe does not say)."""
     from zoo.data.occluder_families import TRAINING_FAMILIES
 
+    import json
+
     from zoo.presets import preset_record
+    from zoo.runs import CONFIG
 
     try:
-        record = preset_record(task.name)
+        recipe = preset_record(task.name).get("recipe_config") or {}
     except (KeyError, FileNotFoundError, ValueError):
-        record = {}
-    recipe = record.get("recipe_config") or {}
+        path = os.path.join(str(task.name), CONFIG)  # a run folder: the recipe it ran
+        recipe = {}
+        if os.path.isfile(path):
+            with open(path) as f:
+                recipe = json.load(f)
     return tuple(recipe.get("occluder_families", TRAINING_FAMILIES))
 
 
