@@ -19,7 +19,7 @@ sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benchmarks._common import BACKENDS, RESULTS, machine, print_table, run_worker, timed, update_readme, write_json  # noqa: E402
 
-PRESETS = ("pfld_0.25x_300w", "pfld_1x_300w", "drn_300w", "pfld_0.25x_vis_300w", "pipnet_mnv2_300w")
+PRESETS = ("pfld_0.25x_300w", "pfld_1x_300w", "drn_300w", "pfld_0.25x_vis_300w", "pipnet_mnv2_300w", "pipnet_mnv2_s8_300w")
 
 
 def worker(args):
@@ -83,6 +83,8 @@ def accuracy(presets):
                 m, _ = evaluate_folder(model, folder, pattern=pattern, flip=flip)
                 rows.append({"preset": name, "test_set": key, "flip": flip, "n": m["n"], "nme_%": 100 * m["nme"],
                              "fr_0.10_%": 100 * m["fr_0.10"], "auc_0.10": m["auc_0.10"]})
+                if "nme_large_yaw" in m:  # the 20 % of faces with the largest |yaw| (from their true points)
+                    rows[-1].update({"large_yaw_nme_%": 100 * m["nme_large_yaw"], "large_yaw_min_deg": m["large_yaw_min_deg"]})
                 if key == "helen_test_synthetic_occlusion" and not flip:
                     rows[-1].update(point_split(name, folder))
     return rows
@@ -95,8 +97,9 @@ def markdown(acc, speed):
     get = lambda p, t, f: next(r for r in acc if r["preset"] == p and r["test_set"] == t and r["flip"] == f)  # noqa: E731
     ms = {r["preset"]: r for r in speed if r["backend"] == "tensorflow"}
     lines = ["| preset | trained | params | file | clean NME % | clean FR@0.10 % | occluded NME % | occluded FR@0.10 % | "
-             "occluded set: visible / occluded points NME % | with flip: clean / occluded NME % | ms/face (TF, batch 1 / 32) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "occluded set: visible / occluded points NME % | with flip: clean / occluded NME % | clean, largest-yaw 20 %: NME % | "
+             "ms/face (TF, batch 1 / 32) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for p in dict.fromkeys(r["preset"] for r in acc):
         rec = preset_record(p)
         t = rec.get("training", {})
@@ -115,7 +118,7 @@ def markdown(acc, speed):
         lines.append(f"| `{p}` | {trained} | {rec['parameters'] / 1e6:.2f} M | {rec['weights_bytes'] / 2**20:.1f} MB | "
                      f"{c['nme_%']:.2f} | {c['fr_0.10_%']:.1f} | {o['nme_%']:.2f} | {o['fr_0.10_%']:.1f} | "
                      f"{o.get('visible_points_nme_%', float('nan')):.2f} / {o.get('occluded_points_nme_%', float('nan')):.2f} | "
-                     f"{cf['nme_%']:.2f} / {of['nme_%']:.2f} | "
+                     f"{cf['nme_%']:.2f} / {of['nme_%']:.2f} | {c.get('large_yaw_nme_%', float('nan')):.2f} | "
                      f"{'-' if s is None else format(s['ms_per_face_b1'], '.1f') + ' / ' + format(1000 / s['faces_per_s_b32'], '.2f')} |")
     return "\n".join(lines) + "\n"
 
@@ -133,7 +136,8 @@ def main():
         return worker(args)
     os.environ.setdefault("KERAS_BACKEND", "tensorflow")
     acc = accuracy(args.presets)
-    print_table(acc, ["preset", "test_set", "flip", "n", "nme_%", "fr_0.10_%", "auc_0.10", "visible_points_nme_%", "occluded_points_nme_%"])
+    print_table(acc, ["preset", "test_set", "flip", "n", "nme_%", "fr_0.10_%", "auc_0.10", "large_yaw_nme_%", "visible_points_nme_%",
+                      "occluded_points_nme_%"])
     print()
     speed = []
     for backend in args.backends.split(","):

@@ -184,7 +184,7 @@ def main(argv=None):
     p.add_argument("--rows", default=",".join(ROWS), help="comma-separated row keys")
     p.add_argument("--sets", default=",".join(SETS))
     p.add_argument("--fresh", action="store_true", help="ignore cached rows")
-    p.add_argument("--update", action="store_true", help="re-measure only --rows; every other row as the last results "
+    p.add_argument("--update", action="store_true", help="re-measure only --rows (never from the cache); every other row as the last results "
                    "(benchmarks/results/table1.json) recorded it (e.g. dlib's, where the bench extra is not installed here)")
     p.add_argument("--readme", action="store_true", help="refresh the table between the table1 markers of docs/results.md")
     args = p.parse_args(argv)
@@ -205,9 +205,13 @@ def main(argv=None):
         if missing:
             print(f"skip {key}: no preset {', '.join(missing)} here", flush=True)
             continue
+        # the cache is keyed by the shipped weights too: a replaced preset is measured again
+        from zoo.presets import preset_record
+
+        stamp = "_".join(preset_record(n)["weights_sha256"][:8] for n in needed if n not in (None, "dlib"))
         for set_name in args.sets.split(","):
-            path = os.path.join(CACHE, f"{key}__{set_name}.json")
-            if os.path.isfile(path) and not args.fresh:
+            path = os.path.join(CACHE, f"{key}__{set_name}__{stamp}.json")
+            if os.path.isfile(path) and not (args.fresh or args.update):  # --update re-measures the rows it names
                 with open(path) as f:
                     results.append(dict(json.load(f), label=ROWS[key][0]))
                 continue

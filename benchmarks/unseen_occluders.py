@@ -282,6 +282,8 @@ def main(argv=None):
     p.add_argument("--detector-regressors", default="pipnet_mnv2_300w", help="regressors measured with the detector too")
     p.add_argument("--calibrate-guard", action="store_true", help="sweep the guard's restored-reading weight on 300-W validation faces")
     p.add_argument("--out", default=RESULTS, help="folder for unseen_occluders.{json,md}")
+    p.add_argument("--merge", action="store_true",
+                   help="keep the other regressors' rows of --out's JSON (re-measure only --regressors, e.g. after one preset changed)")
     p.add_argument("--render", action="store_true", help="only rewrite the tables (markdown, --readme) from --out's JSON")
     p.add_argument("--readme", action="store_true", help="refresh the tables between the unseen-occluders markers of docs/results.md / README")
     args = p.parse_args(argv)
@@ -335,6 +337,18 @@ def main(argv=None):
     payload = {"machine": machine(), "backend": keras.backend.backend(), "restorer": args.restorer, "segmenter": args.segmenter,
                "regressors": regressors, "detector": args.detector, "limit": args.limit, "families": rows,
                "families_with_detector": det_rows, "degradations": deg}
+    if args.merge and os.path.isfile(os.path.join(args.out, "unseen_occluders.json")):
+        import json
+
+        with open(os.path.join(args.out, "unseen_occluders.json")) as f:
+            before = json.load(f)
+        for key, measured in (("families", set(regressors)), ("families_with_detector", {r["regressor"] for r in det_rows}),
+                              ("degradations", set(regressors) if deg else set())):
+            kept = [r for r in before.get(key, []) if r["regressor"] not in measured]
+            rank = {r: i for i, r in enumerate(REGRESSORS)}
+            payload[key] = sorted(kept + payload[key], key=lambda r: rank.get(r["regressor"], len(rank)))  # stable: family order kept
+        payload["regressors"] = list(dict.fromkeys([r["regressor"] for r in payload["families"]]))
+        payload["merged"] = f"re-measured {', '.join(regressors)}; the other rows from the run of {before.get('machine', {}).get('date', 'before')}"
     text = render(payload)
     print("\n" + text)
     if os.path.abspath(args.out) == os.path.abspath(RESULTS):

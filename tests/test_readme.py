@@ -15,9 +15,10 @@ def _blocks(lang):
 def test_setup_is_two_commands_and_ci_runs_the_test_command():
     setup = _blocks("bash")[0].strip().splitlines()
     assert len(setup) == 2 and "predict --demo" in setup[0]
-    assert setup[1] == "KERAS_BACKEND=tensorflow python -m pytest -q"
+    assert setup[1] == "KERAS_BACKEND=tensorflow python -m pytest -q -n 2"
     ci = open(os.path.join(ROOT, ".ci", "run"), encoding="utf-8").read()
-    assert 'KERAS_BACKEND=$backend python -m pytest -q "${select[@]}"' in ci and "-m backend" in ci and "-m backend" in README
+    assert 'KERAS_BACKEND=$backend python -m pytest -q -n 2 "${select[@]}"' in ci and "-m backend" in ci and "-m backend" in README
+    assert 'pip install -q -e ".[all,dev,export]"' in ci and '.[all,dev,export]' in setup[0]  # the same extras
 
 
 def test_the_composition_example_runs():

@@ -3,13 +3,14 @@
 Every public component registers itself once, under a kind (``layer``, ``model``,
 ``regressor``, ``loss``, ``metric``, ``preset``) and a unique name, with a one-line description.
 Models are built by name with :func:`create_model`, listed with :func:`list_models`. The
-registry imports nothing of the zoo: importing `zoo` registers its components. Recipes are not
+registry's first lookup imports the component modules (`COMPONENT_MODULES`), which register themselves. Recipes are not
 registered: they are files (`zoo.training.recipes`), read only by `train` and `list --kind recipe`.
 """
 
 from __future__ import annotations
 
 import fnmatch
+import os
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -27,6 +28,22 @@ class Entry:
 
 
 _REGISTRY: dict[tuple[str, str], Entry] = {}
+# the modules whose import registers the components; imported on the registry's first lookup
+COMPONENT_MODULES = ("zoo.layers", "zoo.models", "zoo.losses", "zoo.metrics", "zoo.presets")
+_loaded = False
+
+
+def import_components():
+    """Import the component modules once (they register themselves), so a lookup finds every
+    component whether or not the caller imported them."""
+    global _loaded
+    if _loaded:
+        return
+    _loaded = True
+    import importlib
+
+    for name in COMPONENT_MODULES:
+        importlib.import_module(name)
 
 
 def register(kind, name, description, factory=None, **defaults):
@@ -49,6 +66,7 @@ def register(kind, name, description, factory=None, **defaults):
 
 def entries(kind=None, pattern="*"):
     """All entries of `kind` (all kinds when None) whose name matches the glob `pattern`."""
+    import_components()
     out = [
         e
         for (k, n), e in _REGISTRY.items()
@@ -68,6 +86,7 @@ def create_model(name, **overrides):
     Example:
     >>> g = create_model("gania_generator", image_size=128)
     """
+    import_components()
     entry = _REGISTRY.get(("model", name)) or _REGISTRY.get(("regressor", name))
     if entry is None:
         raise KeyError(
@@ -75,3 +94,37 @@ def create_model(name, **overrides):
         )
     kwargs = {**entry.defaults, **overrides}
     return entry.factory(**kwargs)
+
+
+# --- the manifest: what `python -m zoo list` reads without importing Keras ----------------------
+MANIFEST = os.path.join(os.path.dirname(os.path.abspath(__file__)), "assets", "components.json")
+
+
+def manifest_rows():
+    """`[kind, name, description]` of every registered component except presets (their records are
+    files already), from the live registry: what `MANIFEST` must hold."""
+    return [[e.kind, e.name, e.description] for e in entries() if e.kind != "preset"]
+
+
+def read_manifest():
+    """The rows of `MANIFEST` (written by `python -m zoo.registry --write-manifest`)."""
+    import json
+
+    with open(MANIFEST) as f:
+        return json.load(f)["components"]
+
+
+if __name__ == "__main__":
+    import json
+    import sys
+
+    import zoo.registry as registry  # the package's module (this file runs as __main__, a second copy with its own table)
+
+    if sys.argv[1:] != ["--write-manifest"]:
+        sys.exit("usage: python -m zoo.registry --write-manifest")
+    rows = registry.manifest_rows()
+    with open(MANIFEST, "w") as f:
+        json.dump({"note": "the registry's components for `python -m zoo list` (regenerate: python -m zoo.registry --write-manifest)",
+                   "components": rows}, f, indent=0)
+        f.write("\n")
+    print(f"wrote {MANIFEST}: {len(rows)} components")

@@ -73,9 +73,10 @@ def build_model(spec):
     if "class" in spec:
         import keras
 
+        registry.import_components()  # the zoo's classes register with Keras on import
         cls = keras.saving.get_registered_object(spec["class"])
         if cls is None:
-            raise ValueError(f"no registered Keras class {spec['class']!r} (import zoo first)")
+            raise ValueError(f"no registered Keras class {spec['class']!r}")
         return cls.from_config(dict(spec["model_config"]))
     return registry.create_model(spec["model"], **spec["model_kwargs"])
 

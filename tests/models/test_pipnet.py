@@ -44,6 +44,25 @@ def test_decoding_inverts_the_loss_targets(rng):
     np.testing.assert_allclose(dec_cf, lm, atol=1e-5)
 
 
+def test_decoding_picks_argmax_cell_first_of_ties(rng):
+    """The export-friendly decode (max / compare / min) picks the cell NumPy's argmax picks, ties
+    included (the first), and reads that cell's offsets."""
+    b, g, k, stride, border, size = 3, 6, 5, 16.0, 8.0, 112.0
+    heat = rng.normal(0, 1, (b, g, g, k)).astype("float32")
+    heat[0, 2, 3, 1] = heat[0, 4, 1, 1] = 50.0  # a tie: (2, 3) comes first in row-major order
+    heat[1, :, :, 2] = 1.0  # every cell equal: cell 0
+    ox, oy = rng.uniform(0, 1, (2, b, g, g, k)).astype("float32")
+    dec = keras.ops.convert_to_numpy(HeatmapDecode(stride, border, size)([heat, ox, oy]))
+    flat = heat.transpose(0, 3, 1, 2).reshape(b, k, -1)
+    idx = flat.argmax(-1)
+    cy, cx = idx // g, idx % g
+    bi, ki = np.meshgrid(np.arange(b), np.arange(k), indexing="ij")
+    want_x = (cx + ox[bi, cy, cx, ki]) * stride + border
+    want_y = (cy + oy[bi, cy, cx, ki]) * stride + border
+    np.testing.assert_allclose(dec, np.stack([want_x, want_y], -1) / size, atol=1e-6)
+    assert (cy[0, 1], cx[0, 1]) == (2, 3) and idx[1, 2] == 0
+
+
 def test_pipnet_is_a_registered_regressor(rng, tmp_path):
     model = zoo.create_model("pipnet_mnv2", input_size=96, border=16, head_channels=32)
     x = rng.uniform(0, 1, (2, 96, 96, 3)).astype("float32")

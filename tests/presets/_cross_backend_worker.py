@@ -8,7 +8,7 @@ import sys
 import keras
 import numpy as np
 
-import zoo  # noqa: F401  (registers the custom classes)
+import zoo.models  # noqa: F401  (registers the custom classes: `import zoo` alone is lazy)
 
 
 def preset_outputs(folder):

@@ -13,10 +13,8 @@ def add_parser(sub):
     p.add_argument("--regressor", default="drn_300w", help="the shapes the residual is measured on (default: drn_300w)")
     p.add_argument("--restorers", default="gania_128,autoencoder_128",
                    help="restorer presets (or run folders) to calibrate (default: gania_128,autoencoder_128)")
-    from zoo.data.components import COMPONENT_DILATE
-
-    p.add_argument("--hole", type=float, default=COMPONENT_DILATE,
-                   help=f"margin of the restored hole around each component, x face size (default: {COMPONENT_DILATE})")
+    p.add_argument("--hole", type=float, default=None,
+                   help="margin of the restored hole around each component, x face size (default: zoo.data.components.COMPONENT_DILATE)")
     p.add_argument("--confidence-regressors", default="", help="heatmap regressor presets to calibrate for occlusion='confidence'")
     p.add_argument("--segmenters", default="", help="occluder segmenter presets to calibrate for occlusion='segmentation' "
                    "(on the faces their recipe held out)")
@@ -33,7 +31,11 @@ def add_parser(sub):
 
 
 def run(args):
+    from zoo.data.components import COMPONENT_DILATE
     from zoo.pipeline.calibration import CALIBRATION_PATH, calibrate
+
+    if args.hole is None:
+        args.hole = COMPONENT_DILATE
 
     calibrate(faces=args.faces, detector=args.detector, regressor=args.regressor, restorers=_names(args.restorers), hole=args.hole,
               confidence_regressors=_names(args.confidence_regressors), segmenters=_names(args.segmenters),

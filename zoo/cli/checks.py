@@ -28,6 +28,17 @@ def non_negative_int(text):
     return v
 
 
+def positive_float(text):
+    """A finite number > 0 (a duration)."""
+    try:
+        v = float(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"a number > 0 is expected. Received: {text!r}") from None
+    if not math.isfinite(v) or v <= 0:
+        raise argparse.ArgumentTypeError(f"a number > 0 is expected. Received: {text!r}")
+    return v
+
+
 def unit_float(text):
     """A finite number in [0, 1] (a probability or a score threshold)."""
     try:

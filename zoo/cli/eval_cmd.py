@@ -5,9 +5,9 @@ from zoo.cli.checks import non_negative_int, output_folder, positive_int
 
 
 def add_parser(sub):
-    from zoo.pipeline.landmarker import OCCLUSION_MODES, landmarker_defaults
+    from zoo.pipeline.options import LANDMARKER_DEFAULTS, OCCLUSION_MODES
 
-    d = landmarker_defaults()
+    d = LANDMARKER_DEFAULTS
     p = sub.add_parser("eval", help="evaluate a landmark regressor on a folder of face crops + .pts")
     p.add_argument("--data", required=True, help="folder of face crops with same-stem .pts files")
     p.add_argument("--regressor", required=True, help="a preset, a registered model, or a .keras file")

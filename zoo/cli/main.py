@@ -8,7 +8,7 @@ import argparse
 import os
 import sys
 
-COMMANDS = ("list_cmd", "data_cmd", "train_cmd", "export_preset_cmd", "calibrate_cmd", "eval_cmd", "restore_cmd", "predict_cmd")
+COMMANDS = ("list_cmd", "data_cmd", "train_cmd", "export_preset_cmd", "export_cmd", "calibrate_cmd", "eval_cmd", "restore_cmd", "predict_cmd")
 
 
 class Parser(argparse.ArgumentParser):

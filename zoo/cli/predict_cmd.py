@@ -11,9 +11,9 @@ PREDICT_EXTENSIONS = (".jpg", ".jpeg", ".png", ".bmp", ".webp", ".tif", ".tiff")
 
 
 def add_parser(sub):
-    from zoo.pipeline.landmarker import OCCLUSION_MODES, landmarker_defaults
+    from zoo.pipeline.options import LANDMARKER_DEFAULTS, OCCLUSION_MODES
 
-    d = landmarker_defaults()  # the Landmarker's own defaults, stated once (its signature)
+    d = LANDMARKER_DEFAULTS  # the Landmarker's defaults (its signature takes them from zoo.pipeline.options)
     p = sub.add_parser("predict", help="68-point landmarks of every face in images (detect, restore occlusions, regress)")
     p.add_argument("inputs", nargs="*", metavar="IMAGE_OR_DIR", help="image files and/or folders of images")
     p.add_argument("--out", required=True, help="output folder: <stem>.json and <stem>.png per image")

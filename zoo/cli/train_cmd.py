@@ -1,6 +1,6 @@
-"""`python -m zoo train RECIPE --out DIR [--resume] [--epochs N] [--limit N] [--max-steps N]`."""
+"""`python -m zoo train RECIPE --out DIR [--resume] [--epochs N] [--limit N] [--max-minutes M] [--max-steps N]`."""
 
-from zoo.cli.checks import non_negative_int, output_folder, positive_int
+from zoo.cli.checks import non_negative_int, output_folder, positive_float, positive_int
 
 
 def add_parser(sub):
@@ -10,6 +10,8 @@ def add_parser(sub):
     p.add_argument("--resume", action="store_true", help="continue from the last checkpoint in --out")
     p.add_argument("--epochs", type=positive_int, help="regressor / occluder recipes: override the recipe's epochs")
     p.add_argument("--limit", type=positive_int, help="train on this many faces only (smoke runs)")
+    p.add_argument("--max-minutes", type=positive_float,
+                   help="regressor / occluder recipes: stop after the last epoch that fits in this wall time (resume later)")
     p.add_argument("--max-steps", type=non_negative_int, help="restorer recipes: stop after this many more steps (resume later)")
     p.set_defaults(func=run)
 
@@ -20,6 +22,9 @@ def run(args):
 
     config = load_recipe(args.recipe)
     output_folder(args.out)
-    result = train(config, args.out, resume=args.resume, epochs=args.epochs, limit=args.limit, max_steps=args.max_steps)
+    extra = {"max_seconds": 60.0 * args.max_minutes} if args.max_minutes else {}
+    if extra and config.get("task") == "restorer":
+        raise ValueError("--max-minutes is for regressor / occluder recipes; a restorer recipe stops with --max-steps")
+    result = train(config, args.out, resume=args.resume, epochs=args.epochs, limit=args.limit, max_steps=args.max_steps, **extra)
     print(f"done: {summary(result)}; run folder {args.out}")
     return 0

@@ -30,14 +30,38 @@ def cache_dir():
     return os.path.abspath(root)
 
 
+def made_once(dst, marker, make):
+    """`dst`, made by `make(folder)` into a private folder first and renamed into place when whole,
+    unless `dst/marker` is there already: two processes (pytest-xdist workers, parallel
+    benchmarks) never read each other's half-written files. Returns `dst`."""
+    import shutil
+    import uuid
+
+    if os.path.isfile(os.path.join(dst, marker)):
+        return dst
+    tmp = f"{dst}.part-{os.getpid()}-{uuid.uuid4().hex[:8]}"
+    try:
+        make(tmp)
+        if not os.path.isfile(os.path.join(tmp, marker)):
+            raise RuntimeError(f"{tmp}: made without its {marker}")
+        if os.path.isdir(dst) and not os.path.isfile(os.path.join(dst, marker)):
+            shutil.rmtree(dst, ignore_errors=True)  # an earlier, interrupted attempt of the old layout
+        try:
+            os.rename(tmp, dst)
+        except OSError:
+            if not os.path.isfile(os.path.join(dst, marker)):  # not another process's finished copy
+                raise
+    finally:
+        shutil.rmtree(tmp, ignore_errors=True)
+    return dst
+
+
 def synthetic_helen_test(seed=0):
     """The folder of the deterministic synthetic occlusion of the 230 HELEN-test faces (made once)."""
     from zoo.data.synthetic_set import occlude_folder
 
     dst = os.path.join(cache_dir(), f"helen_test_occluded_seed{seed}")
-    if not os.path.isfile(os.path.join(dst, "occlusion.csv")):
-        occlude_folder(dataset_path("300w"), dst, seed=seed, pattern="helen_testset_*")
-    return dst
+    return made_once(dst, "occlusion.csv", lambda d: occlude_folder(dataset_path("300w"), d, seed=seed, pattern="helen_testset_*"))
 
 
 def test_sets():
@@ -89,10 +113,8 @@ def family_test_set(family, seed=0):
         raise ValueError(f"unknown occluder family {family!r}; expected one of {OCCLUDER_FAMILIES}")
     lo, hi = FAMILY_SET_SCALE
     dst = os.path.join(cache_dir(), f"helen_test_family_{family}_seed{seed}_x{lo:g}-{hi:g}")
-    if not os.path.isfile(os.path.join(dst, "occlusion.csv")):
-        occlude_folder(dataset_path("300w"), dst, seed=seed, pattern="helen_testset_*", bank=family_bank(), kinds=[family],
-                       scale=FAMILY_SET_SCALE)
-    return dst
+    return made_once(dst, "occlusion.csv", lambda d: occlude_folder(dataset_path("300w"), d, seed=seed, pattern="helen_testset_*",
+                                                                     bank=family_bank(), kinds=[family], scale=FAMILY_SET_SCALE))
 
 
 DEGRADATIONS = ("clean", "grey", "blur", "lowres")
@@ -128,13 +150,12 @@ def degraded_test_set(kind):
     src = dataset_path("300w")
     if kind == "clean":
         return src
-    dst = os.path.join(cache_dir(), f"helen_test_{kind}")
-    done = os.path.join(dst, "DONE")
-    if not os.path.isfile(done):
-        os.makedirs(dst, exist_ok=True)
+    def make(folder):
+        os.makedirs(folder, exist_ok=True)
         for s in load_landmark_folder(src, "helen_testset_*"):
-            write_image(os.path.join(dst, f"{s.name}.png"), degrade(s.load_image(), kind))
-            write_pts(os.path.join(dst, f"{s.name}.pts"), s.points)
-        with open(done, "w") as f:
+            write_image(os.path.join(folder, f"{s.name}.png"), degrade(s.load_image(), kind))
+            write_pts(os.path.join(folder, f"{s.name}.pts"), s.points)
+        with open(os.path.join(folder, "DONE"), "w") as f:
             f.write(kind + "\n")
-    return dst
+
+    return made_once(os.path.join(cache_dir(), f"helen_test_{kind}"), "DONE", make)

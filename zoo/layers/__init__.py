@@ -11,6 +11,7 @@ from zoo.layers.patch_block import PatchBlock
 from zoo.layers.self_attention_2d import SelfAttention2D
 from zoo.layers.shape_indexed_patches import ShapeIndexedPatches
 from zoo.layers.shape_perturbation import ShapePerturbation
+from zoo.layers.spectral import SpectralConv2D, SpectralDense
 from zoo.layers.up_block import UpBlock
 
-__all__ = ["ChannelAffine", "ChannelPadding", "DRNStage", "PFLDHead", "PIPNetHead", "HeatmapConfidence", "HeatmapDecode", "DilatedBlock", "DownBlock", "InvertedResidual", "MaxPool2x2", "PatchBlock", "SelfAttention2D", "ShapeIndexedPatches", "ShapePerturbation", "UpBlock"]
+__all__ = ["ChannelAffine", "ChannelPadding", "DRNStage", "PFLDHead", "PIPNetHead", "HeatmapConfidence", "HeatmapDecode", "DilatedBlock", "DownBlock", "InvertedResidual", "MaxPool2x2", "PatchBlock", "SelfAttention2D", "ShapeIndexedPatches", "ShapePerturbation", "SpectralConv2D", "SpectralDense", "UpBlock"]

@@ -34,11 +34,15 @@ class HeatmapDecode(keras.layers.Layer):
     def call(self, inputs):
         scores, ox, oy = (self._flat(t) for t in inputs)
         g = inputs[0].shape[1] if self.data_format == "channels_last" else inputs[0].shape[2]
-        idx = ops.argmax(scores, axis=-1)  # (B, K)
-        onehot = ops.one_hot(idx, g * g, dtype=ox.dtype)
+        # the best cell, as `argmax` picks it (the first of equal maxima), from max / compare / min:
+        # plain ops that every export format holds (TensorFlow lowers `argmax` of floats to bitcast and
+        # bitwise-and ops that ONNX and LiteRT lack)
+        cells = ops.arange(g * g, dtype=ox.dtype)
+        best = ops.max(scores, axis=-1, keepdims=True)
+        idx = ops.min(ops.where(scores >= best, cells, float(g * g)), axis=-1)  # (B, K)
+        onehot = ops.cast(ops.equal(cells, idx[..., None]), ox.dtype)
         dx = ops.sum(onehot * ox, axis=-1)
         dy = ops.sum(onehot * oy, axis=-1)
-        idx = ops.cast(idx, ox.dtype)
         cy = ops.floor(idx / g)
         cx = idx - cy * g
         x = (cx + dx) * self.stride + self.border

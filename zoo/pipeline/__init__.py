@@ -1,17 +1,25 @@
 """Pipelines built on the tasks: the occlusion-robust `Landmarker` cascade, landmark prediction and
-evaluation, restoration with Poisson blending."""
+evaluation, restoration with Poisson blending. The names below are imported on first use (so
+`zoo.pipeline.options` is read without a backend)."""
 
-from zoo.pipeline.evaluate import evaluate_folder, predict_landmarks, resolve_regressor
-from zoo.pipeline.landmarker import Landmarker
-from zoo.pipeline.restore import inpainting_metrics, poisson_blend, resolve_restorer, restore_images
+import importlib as _importlib
 
-__all__ = [
-    "Landmarker",
-    "evaluate_folder",
-    "inpainting_metrics",
-    "poisson_blend",
-    "predict_landmarks",
-    "resolve_regressor",
-    "resolve_restorer",
-    "restore_images",
-]
+_NAMES = {
+    "Landmarker": "zoo.pipeline.landmarker",
+    "evaluate_folder": "zoo.pipeline.evaluate",
+    "inpainting_metrics": "zoo.pipeline.restore",
+    "poisson_blend": "zoo.pipeline.restore",
+    "predict_landmarks": "zoo.pipeline.evaluate",
+    "resolve_regressor": "zoo.pipeline.evaluate",
+    "resolve_restorer": "zoo.pipeline.restore",
+    "restore_images": "zoo.pipeline.restore",
+}
+
+
+def __getattr__(name):
+    if name in _NAMES:
+        return getattr(_importlib.import_module(_NAMES[name]), name)
+    raise AttributeError(f"module 'zoo.pipeline' has no attribute {name!r}")
+
+
+__all__ = sorted(_NAMES)

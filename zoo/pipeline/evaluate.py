@@ -69,6 +69,25 @@ def landmarker_predictions(landmarker, images, masks=None, batch_size=16):
     return np.stack(preds), stats
 
 
+LARGE_YAW_FRACTION = 0.2
+
+
+def large_yaw_nme(per_image, target, shapes, fraction=LARGE_YAW_FRACTION):
+    """Mean NME over the `fraction` of faces with the largest |yaw| (estimated from their
+    ground-truth points, `zoo.data.pose.euler_angles`) and that yaw's threshold in degrees:
+    `{"nme_large_yaw", "large_yaw_min_deg", "n_large_yaw"}` (none for fewer than 5 faces)."""
+    from zoo.data.pose import euler_angles
+
+    n = max(1, int(round(fraction * len(per_image))))
+    if len(per_image) < 5:
+        return {}
+    yaw = np.array([abs(float(euler_angles(t, max(sh[:2]))[1])) for t, sh in zip(target, shapes)])
+    yaw = np.nan_to_num(yaw, nan=-1.0)
+    pick = np.argsort(-yaw)[:n]
+    return {"nme_large_yaw": float(np.mean(np.asarray(per_image)[pick])), "large_yaw_min_deg": float(np.degrees(yaw[pick].min())),
+            "n_large_yaw": int(n)}
+
+
 def evaluate_folder(model, folder, out_dir=None, pattern="*", batch_size=32, save_predictions=False, label=None, flip=False):
     """Evaluate a regressor on a folder of face crops + `.pts`.
 
@@ -101,6 +120,7 @@ def evaluate_folder(model, folder, out_dir=None, pattern="*", batch_size=32, sav
         if occ.any():
             rows = occ.any(1)
             metrics["nme_occluded_points"] = float(nme(preds[rows], target[rows], mask=occ[rows]).mean())
+    metrics.update(large_yaw_nme(per_image, target, [img.shape for img in images]))
     metrics["ms_per_face"] = 1000.0 * seconds / len(samples)
     if out_dir is not None:
         os.makedirs(out_dir, exist_ok=True)

@@ -12,9 +12,7 @@ from zoo.data.transforms import CropTransform, box_from_points
 from zoo.data.components import COMPONENT_DILATE, JAW_WIDTH, component_coverage, component_masks, grown_component_masks
 
 CALIBRATION_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "landmarker_calibration.json")
-OCCLUSION_MODES = ("auto", "segmentation", "residual", "confidence", "visibility", "oracle", "all", "none")
-DEFAULT_SEGMENTER = "occluder_seg_mnv2"
-DEFAULT_REGRESSOR = "pipnet_mnv2_300w"
+from zoo.pipeline.options import DEFAULT_DETECTOR, DEFAULT_REGRESSOR, DEFAULT_RESTORER, DEFAULT_SEGMENTER, OCCLUSION_MODES  # noqa: E402,F401
 # Without a calibration for the restorer in use: the residual (mean |restored - input| in [0, 1]
 # inside a component) above which a component counts as occluded.
 DEFAULT_RESIDUAL = {"threshold": 0.16, "scale": 0.03}
@@ -145,7 +143,7 @@ class Landmarker:
     >>> faces[0]["landmarks"], faces[0]["occlusion"]
     """
 
-    def __init__(self, detector="blazeface_short", regressor=DEFAULT_REGRESSOR, restorer="gania_128", occlusion="auto",
+    def __init__(self, detector=DEFAULT_DETECTOR, regressor=DEFAULT_REGRESSOR, restorer=DEFAULT_RESTORER, occlusion="auto",
                  iterations=1, segmenter=DEFAULT_SEGMENTER, threshold=0.5, work_size=256, recrop=None, flip=False, blend=True,
                  calibration=None, ensemble_first=True, residual_hole=None, guard=True, restore_components=None):
         from zoo.tasks import load

@@ -63,6 +63,9 @@ def load(name, task=None, trained=False):
             obj = cls(load_preset(name), name=name)
             obj.record = rec
         elif os.path.isfile(name) and name.endswith(".keras"):
+            from zoo.registry import import_components
+
+            import_components()  # a .keras file names the zoo's classes: register them first
             model = keras.saving.load_model(name)
             obj = _task_of_model(model)(model, name=os.path.basename(name))
         elif os.path.isdir(name) or (name.endswith(".weights.h5") and os.path.isfile(os.path.join(os.path.dirname(name) or ".", CONFIG))):

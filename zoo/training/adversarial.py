@@ -152,7 +152,7 @@ class AdversarialRun:
             self.state["step"] = step + 1
             done += 1
             if step % log_every == 0:
-                self.state["history"].append({"step": step, "phase": phase, **logs})
+                self.state["history"].append({"step": step, "phase": phase, **logs, "seconds": round(time.time() - t0, 3)})
                 print(f"step {step} [{phase}] " + " ".join(f"{k} {v:.4f}" for k, v in logs.items()), flush=True)
             if self.state["step"] % every == 0:
                 self.save()

@@ -1,6 +1,7 @@
 """GAN-IA gradient steps on PyTorch: autograd (`zero_grad` / `backward`) and the Keras
 optimiser's `apply`."""
 
+import keras
 import torch
 
 from zoo.losses import discriminator_objective, generator_objective
@@ -18,7 +19,8 @@ def _grads(variables):
 
 class Steps(AdversarialSteps):
     def _batch(self, batch):
-        return {k: torch.as_tensor(v) for k, v in batch.items()}
+        # on the backend's device (a GPU where there is one): `torch.as_tensor` would leave it on the CPU
+        return {k: keras.ops.convert_to_tensor(v) for k, v in batch.items()}
 
     def generator_step(self, batch, adversarial):
         r = self.run

@@ -8,6 +8,7 @@ so a run killed between two files never resumes from a mixed set."""
 import json
 import math
 import os
+import time
 
 import keras
 import numpy as np
@@ -118,7 +119,8 @@ def verified_checkpoint(directory, state, legacy=(LAST_WEIGHTS, OPTIMIZER), log=
 
 
 class AtomicCheckpoint(keras.callbacks.Callback):
-    """Every epoch: `last.weights.h5`, `optimizer.npz`, `state.json` (epoch, best, history);
+    """Every epoch: `last.weights.h5`, `optimizer.npz`, `state.json` (epoch, best, history: the
+    epoch's logs and its wall `seconds`);
     `best.weights.h5` when `monitor` improves. A NaN/inf loss stops training with
     `NonFiniteLossError` before anything is written, so the last good checkpoint survives."""
 
@@ -130,6 +132,9 @@ class AtomicCheckpoint(keras.callbacks.Callback):
         self.sign = 1.0 if mode == "min" else -1.0
         self.state = state or {"epoch": -1, "best": None, "best_epoch": None, "history": []}
         os.makedirs(directory, exist_ok=True)
+
+    def on_epoch_begin(self, epoch, logs=None):
+        self._epoch_t0 = time.time()
 
     def on_train_batch_end(self, batch, logs=None):
         loss = (logs or {}).get("loss")
@@ -149,7 +154,8 @@ class AtomicCheckpoint(keras.callbacks.Callback):
             self.state["best"], self.state["best_epoch"] = value, epoch + 1
             atomic_save_weights(self.regressor, os.path.join(d, BEST_WEIGHTS))
         self.state["epoch"] = epoch
-        self.state["history"].append({"epoch": epoch + 1, **logs})
+        seconds = time.time() - getattr(self, "_epoch_t0", time.time())  # the epoch's wall time, validation included
+        self.state["history"].append({"epoch": epoch + 1, **logs, "seconds": round(seconds, 3)})
         optimizer = self.model.optimizer
         self.state = commit_checkpoint(d, {LAST_WEIGHTS: self.regressor.save_weights,
                                            OPTIMIZER: lambda path: save_optimizer(optimizer, path, atomic=False)}, self.state)

@@ -28,7 +28,7 @@ def make_datasets(config, train, val, image_size, limit=None):
     return train_ds, val_ds
 
 
-def train_occluder(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, samples=None):
+def train_occluder(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, samples=None, max_seconds=None):
     """Train an occluder segmenter recipe into `out_dir` (same checkpoint files as the regressor
     trainer: `last/best.weights.h5`, `optimizer.npz`, `state.json`; resumable). Returns
     `{"state", "model", "config"}` with the best checkpoint (by validation loss) loaded.
@@ -47,6 +47,7 @@ def train_occluder(config, out_dir, resume=False, epochs=None, limit=None, verbo
     trainer.compile(optimizer=make_optimizer(config, len(train_ds)), loss=occluder_loss(config.get("positive_weight", 2.0)),
                     run_eagerly=bool(config.get("run_eagerly", False)))
     trainer(np.zeros((1, *seg.inputs[0].shape[1:]), "float32"))
-    state = fit_run(trainer, seg, train_ds, val_ds, config, out_dir, resume, "val_loss" if val_ds is not None else "loss", verbose)
+    state = fit_run(trainer, seg, train_ds, val_ds, config, out_dir, resume, "val_loss" if val_ds is not None else "loss", verbose,
+                    max_seconds=max_seconds)
     return {"state": state, "model": seg, "config": config}
 

@@ -112,11 +112,32 @@ def write_run_files(out_dir, config, model, **extra):
     atomic_write_json(os.path.join(out_dir, MODEL), frozen_spec(model))
 
 
-def fit_run(trainer, model, train_ds, val_ds, config, out_dir, resume, monitor, verbose=2):
+class TimeBudget(keras.callbacks.Callback):
+    """Stops training after the epoch past which another epoch would overrun `max_seconds` (the
+    checkpoint of that epoch is written first, so `--resume` continues the schedule)."""
+
+    def __init__(self, max_seconds):
+        super().__init__()
+        self.max_seconds = float(max_seconds)
+        self.t0 = time.time()
+        self.epochs = 0
+        self.stopped_at = None
+
+    def on_epoch_end(self, epoch, logs=None):
+        self.epochs += 1
+        elapsed = time.time() - self.t0
+        if epoch + 1 < self.params.get("epochs", epoch + 2) and elapsed + elapsed / self.epochs > self.max_seconds:
+            self.model.stop_training = True
+            self.stopped_at = epoch + 1
+            print(f"time budget: stopping after epoch {epoch + 1} ({elapsed:.0f} s of {self.max_seconds:.0f}); "
+                  f"--resume continues the schedule", flush=True)
+
+
+def fit_run(trainer, model, train_ds, val_ds, config, out_dir, resume, monitor, verbose=2, max_seconds=None):
     """Fit the compiled `trainer` (whose weights are `model`'s) for the config's epochs with atomic
     checkpoints of `model` in `out_dir`, resuming from its last checkpoint with `resume`; writes
     `config.json`, keeps the summed wall time in the state, loads the best checkpoint at the end.
-    Returns the state."""
+    `max_seconds`: stop after the last epoch that fits in this wall time (resumable). Returns the state."""
     state = load_state(out_dir) if resume else None
     initial_epoch = 0
     if state is not None:
@@ -133,7 +154,8 @@ def fit_run(trainer, model, train_ds, val_ds, config, out_dir, resume, monitor, 
     if initial_epoch < config["epochs"]:
         # shuffle=False: the dataset shuffles itself as a function of (seed, epoch); Keras would shuffle the
         # batch order with Python's global random state, which a resumed run does not share
-        trainer.fit(train_ds, validation_data=val_ds, epochs=config["epochs"], initial_epoch=initial_epoch, callbacks=[ckpt], shuffle=False,
+        callbacks = [ckpt] + ([TimeBudget(max_seconds)] if max_seconds else [])
+        trainer.fit(train_ds, validation_data=val_ds, epochs=config["epochs"], initial_epoch=initial_epoch, callbacks=callbacks, shuffle=False,
                     verbose=verbose)
         # the wall time adds up over resumed runs, kept with the state
         ckpt.state["train_seconds"] = ckpt.state.get("train_seconds", 0.0) + time.time() - t0
@@ -176,7 +198,7 @@ def make_optimizer(config, steps_per_epoch):
     return keras.optimizers.Adam(lr, clipnorm=o.get("clipnorm"))
 
 
-def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, samples=None):
+def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, samples=None, max_seconds=None):
     """Train `config` into `out_dir` (checkpoints, `state.json`, `config.json`).
 
     Args:
@@ -186,6 +208,7 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
         epochs: override the number of epochs.
         limit: use only this many training faces (smoke tests).
         samples: `(train, val)` lists of `LandmarkSample` instead of the recipe's data.
+        max_seconds: a wall-time budget: stop after the last epoch that fits (resumable).
     A config's `"run_eagerly": true` skips graph compilation (debugging, and tiny runs where
     tracing the step costs more than running it).
 
@@ -216,5 +239,6 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
     model.compile(optimizer=optimizer, run_eagerly=bool(config.get("run_eagerly", False)))
     model(np.zeros((1, *regressor.inputs[0].shape[1:]), "float32"))
 
-    state = fit_run(model, regressor, train_ds, val_ds, config, out_dir, resume, "val_nme" if val_ds is not None else "nme", verbose)
+    state = fit_run(model, regressor, train_ds, val_ds, config, out_dir, resume, "val_nme" if val_ds is not None else "nme", verbose,
+                    max_seconds=max_seconds)
     return {"state": state, "model": regressor, "regressor": regressor, "config": config}
