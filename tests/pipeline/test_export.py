@@ -71,7 +71,7 @@ def test_restorer_feed_and_segmenter_grid(faces):
     seg = load("occluder_seg_mnv2")
     model, sig = serving_model(seg, fixed_size=True)
     feed = example_feed({"task": "segmenter", "input_size": seg.input_size}, faces)
-    got = keras.ops.convert_to_numpy(model(**feed)["occlusion"])
+    got = keras.ops.convert_to_numpy(model(*feed.values())["occlusion"])
     np.testing.assert_allclose(got, seg.predict_grid(list(feed["image"])), atol=1e-5)
     assert sig["task"] == "segmenter" and list(sig["outputs"]) == ["occlusion"]
 

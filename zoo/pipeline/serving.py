@@ -3,8 +3,7 @@ with what the task does to pixels inside the graph, so a caller feeds uint8 RGB 
 
     python -m zoo export pipnet_mnv2_300w --format onnx --out pipnet.onnx
 
-What each exported graph takes and gives (`SIGNATURES`, also written beside the export as
-`<out>.json`):
+What each exported graph takes and gives (also written beside the export as `<out>.json`):
 
 | task | input | outputs |
 | --- | --- | --- |
@@ -14,9 +13,9 @@ What each exported graph takes and gives (`SIGNATURES`, also written beside the 
 | detector | `image` uint8 `(B, 128, 128, 3)`, the photo letterboxed to 128 px | `boxes` `(B, 896, 16)` raw anchor offsets, `scores` `(B, 896)` sigmoid; decode and NMS in Python: `zoo.models.blazeface.decode_detections` |
 
 The batch is dynamic in every format; the crop side too in a SavedModel (ONNX and LiteRT have no
-antialiased resize op: resize to the network's side first, e.g. `cv2.INTER_AREA`). The graph is built and exported under the TensorFlow backend
-(`KERAS_BACKEND=tensorflow`, which `python -m zoo export` sets itself); ONNX needs `tf2onnx`
-(`pip install occlusion-zoo[export]`).
+antialiased resize op: resize to the network's side first, e.g. `cv2.INTER_AREA`). The graph is
+built and exported under the TensorFlow backend (`KERAS_BACKEND=tensorflow`, which
+`python -m zoo export` sets itself); ONNX needs `tf2onnx` (`pip install occlusion-zoo[export]`).
 """
 
 import json
@@ -30,15 +29,19 @@ def _serving_class():
 
     class ServingModel(keras.Model):
         """uint8 pixels in, the task's network, named outputs out. The network is called whole
-        inside `call` (a functional model nested in another functional model can hand back
-        the wrong one of its dict outputs when only some are used)."""
+        inside `call`: nested as a layer of a functional model that kept some of its dict
+        outputs, the occluder segmenter gave other numbers in eager calls than compiled (up to
+        0.59 in probability); called here, every path agrees."""
 
         def __init__(self, net, kind, size, resize, **kwargs):
             super().__init__(**kwargs)
             self.net, self.kind, self.size, self.resize = net, kind, int(size), bool(resize)
 
-        def call(self, image, mask=None):
+        def call(self, image, hole=None):
+            # the restorer's second input is named `mask` outside (its InputSpec); inside it is not
+            # called `mask`, the argument Keras reserves for masking
             ops = keras.ops
+            mask = hole
             if isinstance(image, dict):  # the whole input structure as one argument (a saved model's default signature)
                 image, mask = image["image"], image.get("mask", mask)
             elif isinstance(image, (list, tuple)):
@@ -105,7 +108,7 @@ def serving_model(task, fixed_size=False):
     else:
         raise ValueError(f"no serving graph for a {type(task).__name__}")
     model = _serving_class()(net, kind, size, resize=not fixed_size, name=f"{task.name}_serving")
-    model(**example_inputs(specs, size))  # built and called once (the ONNX path asks for it)
+    model(*example_inputs(specs, size).values())  # built and called once (the ONNX path asks for it)
     return model, {"task": kind, **sig, "input_signature": [spec(v, k) for k, v in specs.items()]}
 
 
@@ -201,7 +204,7 @@ def check_export(name, fmt, out, images):
         record = json.load(f)
     feed = example_feed(record, images)
     model, _ = serving_model(load(name), fixed_size=fmt != "savedmodel")
-    want = {k: keras.ops.convert_to_numpy(v) for k, v in model(**feed).items()}
+    want = {k: keras.ops.convert_to_numpy(v) for k, v in model(*feed.values()).items()}
     got = run_exported(out, fmt, feed)
     missing = set(want) - set(got)
     if missing:
