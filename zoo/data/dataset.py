@@ -4,6 +4,7 @@ worker processes allowed)."""
 import keras
 import numpy as np
 
+from zoo.data.batching import batch_count, batch_slice, replicas_in_sync
 from zoo.data.augment import augment_sample
 from zoo.data.occlusion import occlude
 from zoo.data.pose import euler_angles
@@ -50,6 +51,8 @@ class LandmarkDataset(keras.utils.PyDataset):
             raise ValueError(f"`crop` must be one of {CROP_MODES}. Received: crop={crop!r}")
         self.samples = list(samples)
         self.batch_size = int(batch_size)
+        # under a data-parallel distribution every batch divides by its device count
+        self.batch_multiple = replicas_in_sync()
         self.image_size = int(image_size)
         self.augmenter = augmenter
         self.crop = crop
@@ -82,7 +85,7 @@ class LandmarkDataset(keras.utils.PyDataset):
         return float(np.clip(w / self.class_weights["normal"], 1.0, self.max_weight))  # a plain face weighs 1
 
     def __len__(self):
-        return -(-len(self.samples) // self.batch_size)
+        return batch_count(len(self.samples), self.batch_size, self.batch_multiple)
 
     def _order(self):
         idx = np.arange(len(self.samples))
@@ -119,7 +122,8 @@ class LandmarkDataset(keras.utils.PyDataset):
     def __getitem__(self, index):
         if index >= len(self):
             raise IndexError(index)
-        ids = self._order()[index * self.batch_size : (index + 1) * self.batch_size]
+        start, stop = batch_slice(index, len(self.samples), self.batch_size, self.batch_multiple)
+        ids = self._order()[start:stop]
         rng = np.random.default_rng([self.seed, self.epoch, index])
         images, points, vis, poses, weights = [], [], [], [], []
         for i in ids:

@@ -4,6 +4,7 @@ import cv2
 import keras
 import numpy as np
 
+from zoo.data.batching import batch_count, batch_slice, replicas_in_sync
 from zoo.data.image_io import read_image
 from zoo.data.occlusion import occlude
 
@@ -33,6 +34,8 @@ class InpaintDataset(keras.utils.PyDataset):
             raise ValueError("InpaintDataset needs at least one face")
         self.items = list(items)
         self.batch_size = int(batch_size)
+        # under a data-parallel distribution every batch divides by its device count
+        self.batch_multiple = replicas_in_sync()
         self.image_size = int(image_size)
         self.patch = int(patch or image_size // 2)
         if not 0 < self.patch <= self.image_size:
@@ -47,7 +50,7 @@ class InpaintDataset(keras.utils.PyDataset):
         self.mean_shape = np.mean(known, axis=0) if known else None
 
     def __len__(self):
-        return -(-len(self.items) // self.batch_size)
+        return batch_count(len(self.items), self.batch_size, self.batch_multiple)
 
     def sample(self, i, rng):
         path, pts = self.items[i]
@@ -81,7 +84,8 @@ class InpaintDataset(keras.utils.PyDataset):
         order = np.arange(len(self.items))
         if self.shuffle:
             np.random.default_rng([self.seed, self.epoch]).shuffle(order)
-        ids = order[index * self.batch_size : (index + 1) * self.batch_size]
+        start, stop = batch_slice(index, len(self.items), self.batch_size, self.batch_multiple)
+        ids = order[start:stop]
         rng = np.random.default_rng([self.seed, self.epoch, index])
         parts = [self.sample(i, rng) for i in ids]
         return {

@@ -5,6 +5,7 @@ import cv2
 import keras
 import numpy as np
 
+from zoo.data.batching import batch_count, batch_slice, replicas_in_sync
 from zoo.data.augment import augment_sample
 from zoo.data.occlusion import occlude
 from zoo.data.transforms import CropTransform, box_from_points
@@ -36,6 +37,8 @@ class OccluderDataset(keras.utils.PyDataset):
             raise ValueError(f"`image_size` must be a multiple of `stride`. Received: {image_size}, {stride}")
         self.samples = list(samples)
         self.batch_size, self.image_size, self.stride = int(batch_size), int(image_size), int(stride)
+        # under a data-parallel distribution every batch divides by its device count
+        self.batch_multiple = replicas_in_sync()
         self.augmenter, self.crop, self.margin = augmenter, crop, margin
         self.occlusion, self.second = float(occlusion), float(second)
         self.bank = occluder_bank
@@ -44,7 +47,7 @@ class OccluderDataset(keras.utils.PyDataset):
         self.channels_first = keras.config.image_data_format() == "channels_first"
 
     def __len__(self):
-        return -(-len(self.samples) // self.batch_size)
+        return batch_count(len(self.samples), self.batch_size, self.batch_multiple)
 
     def load(self, i, rng):
         """`(uint8 crop (S, S, 3), float32 mask (S, S))` of sample `i`."""
@@ -79,7 +82,8 @@ class OccluderDataset(keras.utils.PyDataset):
         order = np.arange(len(self.samples))
         if self.shuffle:
             np.random.default_rng([self.seed, self.epoch]).shuffle(order)
-        ids = order[index * self.batch_size : (index + 1) * self.batch_size]
+        start, stop = batch_slice(index, len(self.samples), self.batch_size, self.batch_multiple)
+        ids = order[start:stop]
         rng = np.random.default_rng([self.seed, self.epoch, index])
         xs, ys = [], []
         for i in ids:

@@ -2,6 +2,7 @@
 
 from zoo.layers.channel_affine import ChannelAffine
 from zoo.layers.channel_padding import ChannelPadding, MaxPool2x2
+from zoo.layers.depthwise import DepthwiseConv2D
 from zoo.layers.dilated_block import DilatedBlock
 from zoo.layers.down_block import DownBlock
 from zoo.layers.heatmap_decode import HeatmapConfidence, HeatmapDecode
@@ -14,4 +15,4 @@ from zoo.layers.shape_perturbation import ShapePerturbation
 from zoo.layers.spectral import SpectralConv2D, SpectralDense
 from zoo.layers.up_block import UpBlock
 
-__all__ = ["ChannelAffine", "ChannelPadding", "DRNStage", "PFLDHead", "PIPNetHead", "HeatmapConfidence", "HeatmapDecode", "DilatedBlock", "DownBlock", "InvertedResidual", "MaxPool2x2", "PatchBlock", "SelfAttention2D", "ShapeIndexedPatches", "ShapePerturbation", "SpectralConv2D", "SpectralDense", "UpBlock"]
+__all__ = ["ChannelAffine", "ChannelPadding", "DRNStage", "PFLDHead", "PIPNetHead", "HeatmapConfidence", "HeatmapDecode", "DepthwiseConv2D", "DilatedBlock", "DownBlock", "InvertedResidual", "MaxPool2x2", "PatchBlock", "SelfAttention2D", "ShapeIndexedPatches", "ShapePerturbation", "SpectralConv2D", "SpectralDense", "UpBlock"]

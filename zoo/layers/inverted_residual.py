@@ -1,5 +1,6 @@
 import keras
 
+from zoo.layers.depthwise import DepthwiseConv2D
 from zoo.layers._utils import channel_axis, check_data_format, check_positive_int, check_strides
 from zoo.registry import register
 
@@ -46,7 +47,7 @@ class InvertedResidual(keras.layers.Layer):
                 keras.layers.ReLU(max_value=6.0),
             ]
         self.ops_ += [
-            keras.layers.DepthwiseConv2D(3, strides=self.strides, padding="same", use_bias=False, data_format=df, name="depthwise"),
+            DepthwiseConv2D(3, strides=self.strides, padding="same", use_bias=False, data_format=df, name="depthwise"),
             keras.layers.BatchNormalization(axis=ax, name="depthwise_bn"),
             keras.layers.ReLU(max_value=6.0),
             keras.layers.Conv2D(self.filters, 1, use_bias=False, data_format=df, name="project"),

@@ -3,6 +3,7 @@
 
 import keras
 
+from zoo.layers.depthwise import DepthwiseConv2D
 from zoo.layers._utils import check_data_format
 from zoo.models._base import image_input
 
@@ -17,7 +18,7 @@ def regressor_input(input_size, data_format):
 def conv_bn_relu(x, filters, kernel, strides, data_format, name, padding="same", depthwise=False, relu=True):
     ax = -1 if data_format == "channels_last" else 1
     if depthwise:
-        x = keras.layers.DepthwiseConv2D(kernel, strides=strides, padding=padding, use_bias=False, data_format=data_format, name=name)(x)
+        x = DepthwiseConv2D(kernel, strides=strides, padding=padding, use_bias=False, data_format=data_format, name=name)(x)
     else:
         x = keras.layers.Conv2D(filters, kernel, strides=strides, padding=padding, use_bias=False, data_format=data_format, name=name)(x)
     x = keras.layers.BatchNormalization(axis=ax, name=f"{name}_bn")(x)

@@ -182,7 +182,10 @@ class Landmarker:
         self.ensemble_first = bool(ensemble_first)
         self.guard = dict(GUARD) if guard is True else (dict(guard) if guard else None)
         cal = load_calibration() if calibration is None else calibration
-        self.box_framing = cal.get("detectors", {}).get(getattr(self.detector, "name", ""), DEFAULT_BOX_FRAMING)
+        dname = getattr(self.detector, "name", "")
+        # a combination without its own calibration frames boxes as its first member (box_adjust)
+        frames = cal.get("detectors", {})
+        self.box_framing = frames.get(dname) or frames.get(dname.split("+")[0], DEFAULT_BOX_FRAMING)
         rname = getattr(self.restorer, "name", "")
         rcal = cal.get("restorers", {}).get(rname, {})
         self.residual = rcal.get("components", {})

@@ -3,7 +3,10 @@ line offers, read without importing a backend. `Landmarker.__init__` takes its d
 and a test checks that its signature and `LANDMARKER_DEFAULTS` agree."""
 
 OCCLUSION_MODES = ("auto", "segmentation", "residual", "confidence", "visibility", "oracle", "all", "none")
-DEFAULT_DETECTOR = "blazeface_short"
+# MediaPipe's short-range detector for near faces, its full-range one for far and small faces,
+# one NMS over both (`CombinedFaceDetector`): faces both find are placed as the short-range model
+# alone places them (issue 24: find rate by face size in docs/results.md)
+DEFAULT_DETECTOR = "blazeface_short+blazeface_full"
 DEFAULT_REGRESSOR = "pipnet_mnv2_300w"
 DEFAULT_RESTORER = "gania_128"
 DEFAULT_SEGMENTER = "occluder_seg_mnv2"

@@ -24,10 +24,23 @@ def _task_of_model(model):
     raise ValueError(f"{type(model).__name__} has outputs {sorted(outs)}: not a regressor, restorer or detector")
 
 
+def combined_detector(names):
+    """`CombinedFaceDetector` of detector presets; each member after the first is mapped to the
+    first's box convention by its record's `box_adjust[first]` (`(dx, dy, scale)`), if any."""
+    from zoo.presets import preset_record
+    from zoo.tasks.face_detector import CombinedFaceDetector
+
+    members = [load(n, task="detector") for n in names]
+    adjust = [(0.0, 0.0, 1.0)] + [tuple(preset_record(n).get("box_adjust", {}).get(names[0], (0.0, 0.0, 1.0))) for n in names[1:]]
+    return CombinedFaceDetector(members, box_adjust=adjust, name="+".join(names))
+
+
 def load(name, task=None, trained=False):
     """A task (`LandmarkRegressor`, `Restorer`, `FaceDetector` or `OccluderSegmenter`) from:
 
     - a preset name (`zoo.list_presets()`): shipped weights, the task from its record;
+    - detector presets joined by "+" (`"blazeface_short+blazeface_full"`): a
+      `CombinedFaceDetector` (one NMS over every member's candidates);
     - a `.keras` file: the task from the model's outputs;
     - a training-run folder of any task (`python -m zoo train`; `zoo.runs.load_run`), or a
       weights file inside one (e.g. `RUN/last.weights.h5`);
@@ -57,7 +70,9 @@ def load(name, task=None, trained=False):
         raise TypeError(f"zoo.load takes a name, a path, a task or a keras.Model. Received: {type(name).__name__}")
     else:
         name = os.fspath(name)
-        if name in list_presets():
+        if "+" in name and all(part in list_presets() for part in name.split("+")):
+            obj = combined_detector(name.split("+"))
+        elif name in list_presets():
             rec = preset_record(name)
             cls = kinds.get(preset_task(rec), LandmarkRegressor)
             obj = cls(load_preset(name), name=name)

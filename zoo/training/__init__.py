@@ -36,12 +36,25 @@ def _no_steps(max_steps):
 TRAINERS = {"regressor": _regressor, "occluder": _occluder, "restorer": _restorer}
 
 
-def train(config, out_dir, **kwargs):
-    """Train a recipe config (`zoo.training.recipes.load_recipe`) with its task's trainer."""
+def train(config, out_dir, distribution="none", devices=None, **kwargs):
+    """Train a recipe config (`zoo.training.recipes.load_recipe`) with its task's trainer.
+
+    `distribution="data-parallel"` spreads each batch over `devices` (a count; default all the
+    backend sees) with the backend's own engine (`zoo.training.distribution`); the run's
+    `config.json` records the engine and the devices."""
+    from zoo.training.distribution import MODES, data_parallel
+
     task = config.get("task")
     if task not in TRAINERS:
         raise ValueError(f"recipe {config.get('name')!r} has an unknown task {task!r}; tasks: {', '.join(TRAINERS)}")
-    return TRAINERS[task](config, out_dir, **kwargs)
+    if distribution not in MODES:
+        raise ValueError(f"`distribution` must be one of {MODES}. Received: {distribution!r}")
+    if distribution == "none":
+        if devices not in (None, 1):
+            raise ValueError("--devices needs --distribution data-parallel")
+        return TRAINERS[task](config, out_dir, **kwargs)
+    with data_parallel(devices, config.get("batch_size"), "restorer" if task == "restorer" else "supervised") as info:
+        return TRAINERS[task]({**config, "distribution": info}, out_dir, **kwargs)
 
 
 def summary(result):

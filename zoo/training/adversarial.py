@@ -125,6 +125,7 @@ class AdversarialRun:
             self.restore()
         c = self.cfg
         every = c.get("checkpoint_every", 100)
+        log_every = int(c.get("log_every", log_every))
         n = len(dataset)
         done = 0
         t0 = time.time()

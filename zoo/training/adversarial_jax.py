@@ -81,11 +81,11 @@ class Steps(AdversarialSteps):
         )
 
     def generator_step(self, batch, adversarial):
-        self.state, logs = self._g(self.state, batch, bool(adversarial))
+        self.state, logs = self._g(self.state, _shard(batch), bool(adversarial))
         return logs
 
     def discriminator_step(self, batch):
-        self.state, logs = self._d(self.state, batch)
+        self.state, logs = self._d(self.state, _shard(batch))
         return logs
 
     def sync(self):
@@ -101,3 +101,16 @@ class Steps(AdversarialSteps):
         for variables, values in pairs:
             for v, value in zip(variables, values):
                 v.assign(value)
+
+
+def _shard(batch):
+    """Under a `keras.distribution` (e.g. `DataParallel`, `python -m zoo train --distribution
+    data-parallel`), each batch array is split along its first axis over the devices, where the
+    variables (created under it) are replicated: the jitted steps then run data-parallel (XLA
+    all-reduces the gradients). Without one, the batch as is."""
+    import keras
+
+    dist = keras.distribution.distribution()
+    if dist is None:
+        return batch
+    return {k: keras.distribution.distribute_tensor(v, dist.get_data_layout(tuple(v.shape))) for k, v in batch.items()}

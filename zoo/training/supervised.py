@@ -9,6 +9,7 @@ import keras
 import numpy as np
 
 from zoo.data import Augmenter, LandmarkDataset, OccluderBank
+from zoo.data.batching import replicas_in_sync
 from zoo.data.splits import load_samples, split_train_val  # noqa: F401  (re-exported)
 from zoo.io import atomic_write_json
 from zoo.losses import regressor_loss
@@ -26,6 +27,7 @@ class LossModel(keras.Model):
         self.regressor = regressor
         self.loss_fn = loss_fn
         self.nme_metric = NMEMetric(name="nme")
+        self._replicas = replicas_in_sync()
 
     def call(self, x, training=False):
         return self.regressor(x, training=training)
@@ -34,6 +36,10 @@ class LossModel(keras.Model):
         loss = self.loss_fn(y, y_pred)
         for extra in self.losses:
             loss = loss + extra
+        # under a tf.distribute strategy each replica's loss is a share of the global batch's (Keras's own
+        # compute_loss scales the same way; the gradients are summed over replicas)
+        if keras.backend.backend() == "tensorflow" and self._replicas > 1:
+            loss = loss / float(self._replicas)
         return loss
 
     def compute_metrics(self, x, y, y_pred, sample_weight=None):

