@@ -23,7 +23,7 @@ import numpy as np
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks._common import RESULTS, machine, print_table, write_json  # noqa: E402
+from benchmarks._common import RESULTS, machine, print_table, update_readme, write_json  # noqa: E402
 
 DETECTORS = "blazeface_short,blazeface_full,blazeface_short+blazeface_full,blazeface_short+blazeface_full@tiles"
 
@@ -143,6 +143,7 @@ def main(argv=None):
     p.add_argument("--face-free", type=int, default=40, help="drawn images without faces (default: 40)")
     p.add_argument("--min-face", type=float, default=0, help="drop detections narrower than this (default: 0, keep all)")
     p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--readme", action="store_true", help="refresh the table between the detector-sizes markers of docs/results.md")
     p.add_argument("--box-adjust", metavar="REFERENCE,OTHER", help="measure how OTHER's boxes map to REFERENCE's on 300-W training "
                    "faces, store it in OTHER's preset record, and stop")
     p.add_argument("--out", default=RESULTS, help="folder for detector_sizes.json / .md (default: benchmarks/results)")
@@ -185,6 +186,8 @@ def main(argv=None):
             json.dump(payload, f, indent=1)
     with open(os.path.join(args.out, "detector_sizes.md"), "w") as f:
         f.write(md + "\n")
+    if args.readme:
+        update_readme("detector-sizes", md)
     print(md)
 
 

@@ -1,9 +1,9 @@
-"""Speed of the Landmarker per backend (one subprocess each): BlazeFace detection, the regressor
+"""Speed of the Landmarker per backend (one subprocess each): detection (the Landmarker's default detector), the regressor
 alone on detected faces, and the whole cascade (detect, regress, re-crop, residual occlusion
 scoring with GAN-IA, restoration + Poisson blend, regress again) on the demo photo and on
 occluded HELEN-test crops, in ms per image (median of repeats, after a warm-up call).
 
-    python benchmarks/landmarker_speed.py [--backends tensorflow,jax,torch] [--repeats 3]
+    python benchmarks/landmarker_speed.py [--backends tensorflow,jax,torch] [--repeats 3] [--detector D] [--out DIR]
 
 Prints a table and writes benchmarks/results/landmarker_speed.json.
 """
@@ -31,9 +31,9 @@ def worker(args):
 
     faces = [s.load_image() for s in load_landmark_folder(synthetic_helen_test(0))[:8]]
     demo = [demo_image()]
-    det = load("blazeface_short")
-    alone = Landmarker(detector="blazeface_short", regressor=args.regressor, restorer=None, iterations=0)
-    cascade = Landmarker(detector="blazeface_short", regressor=args.regressor, restorer=args.restorer)
+    det = load(args.detector, task="detector")
+    alone = Landmarker(detector=args.detector, regressor=args.regressor, restorer=None, iterations=0)
+    cascade = Landmarker(detector=args.detector, regressor=args.regressor, restorer=args.restorer)
     rows = []
     for label, images in (("demo photo 512 px", demo), ("8 occluded crops 256 px", faces)):
         n = len(images)
@@ -51,6 +51,8 @@ def main(argv=None):
     p.add_argument("--repeats", type=int, default=3)
     p.add_argument("--regressor", default="drn_300w")
     p.add_argument("--restorer", default="gania_128")
+    p.add_argument("--detector", default="blazeface_short+blazeface_full", help="(default: the Landmarker's, blazeface_short+blazeface_full)")
+    p.add_argument("--out", default=None, help="folder for landmarker_speed.json (default: benchmarks/results)")
     p.add_argument("--worker", action="store_true")
     args = p.parse_args(argv)
     if args.worker:
@@ -58,10 +60,19 @@ def main(argv=None):
     rows = []
     for b in args.backends.split(","):
         rows += run_worker(os.path.abspath(__file__), b, ["--repeats", str(args.repeats), "--regressor", args.regressor,
-                                                          "--restorer", args.restorer])
+                                                          "--restorer", args.restorer, "--detector", args.detector])
     print_table(rows, ["backend", "input", "detect_ms", "detect_regress_ms", "cascade_ms"])
-    path = write_json("landmarker_speed.json", {"benchmark": "landmarker_speed", "machine": machine(),
-                                                "regressor": args.regressor, "restorer": args.restorer, "rows": rows})
+    payload = {"benchmark": "landmarker_speed", "machine": machine(), "detector": args.detector, "regressor": args.regressor,
+               "restorer": args.restorer, "rows": rows}
+    if args.out:
+        import json
+
+        os.makedirs(args.out, exist_ok=True)
+        path = os.path.join(args.out, "landmarker_speed.json")
+        with open(path, "w") as f:
+            json.dump(payload, f, indent=1)
+    else:
+        path = write_json("landmarker_speed.json", payload)
     print(f"wrote {path}")
 
 

@@ -3,7 +3,7 @@ run it: the model's compiled `predict_on_batch` on a batch of its input size, in
 batch 1 and batch 32 (median of repeats after a warm-up call), and per preset the slowest
 backend's time over the fastest's (issue 23: within 2x at batch 32).
 
-    python benchmarks/preset_speed.py [--backends tensorflow,jax,torch] [--presets a,b] [--repeats 5]
+    python benchmarks/preset_speed.py [--backends tensorflow,jax,torch] [--presets a,b] [--repeats 5] [--out DIR] [--readme]
 
 Prints a table and writes benchmarks/results/preset_speed.json (or --out DIR).
 """
@@ -15,7 +15,7 @@ import sys
 
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
-from benchmarks._common import BACKENDS, RESULTS, machine, print_table, run_worker, timed  # noqa: E402
+from benchmarks._common import BACKENDS, RESULTS, machine, print_table, run_worker, timed, update_readme  # noqa: E402
 
 
 def worker(args):
@@ -63,6 +63,7 @@ def main(argv=None):
     p.add_argument("--presets", default="", help="comma-separated (default: every preset)")
     p.add_argument("--repeats", type=int, default=5)
     p.add_argument("--out", default=RESULTS, help="folder for preset_speed.json / .md (default: benchmarks/results)")
+    p.add_argument("--readme", action="store_true", help="refresh the table between the preset-speed markers of docs/results.md")
     p.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
     if args.worker:
@@ -79,6 +80,8 @@ def main(argv=None):
         json.dump({"benchmark": "preset_speed", "machine": machine(), "rows": rows, "markdown": md}, f, indent=1)
     with open(os.path.join(args.out, "preset_speed.md"), "w") as f:
         f.write(md + "\n")
+    if args.readme:
+        update_readme("preset-speed", md)
 
 
 if __name__ == "__main__":

@@ -45,6 +45,7 @@ print("RESULT " + json.dumps(out))
 """
 
 
+@pytest.mark.once  # it starts its own JAX process whatever the suite's backend
 def test_jax_data_parallel_on_two_devices_matches_one_device(tmp_path):
     """Two CPU devices (XLA_FLAGS=--xla_force_host_platform_device_count=2), the same recipe,
     data and seed: a regressor's epoch (training loss, validation loss and NME) agrees with one
