@@ -25,18 +25,14 @@ MODES = ("none", "data-parallel")
 
 
 def available_devices():
-    """What the current backend could spread a batch over: `["gpu:0", ...]` or CPU devices."""
-    backend = keras.backend.backend()
-    if backend == "jax":
-        return list(keras.distribution.list_devices())
-    if backend == "tensorflow":
-        import tensorflow as tf
+    """What the current backend could spread a batch over: `["gpu:0", ...]` or CPU devices
+    (JAX: Keras's own list; TensorFlow: the logical devices a `MirroredStrategy` takes)."""
+    if keras.backend.backend() == "tensorflow":
+        import tensorflow as tf  # the strategy's device names; Keras has no portable list for them
 
         gpus = tf.config.list_logical_devices("GPU")
         return [d.name for d in (gpus or tf.config.list_logical_devices("CPU"))]
-    import torch
-
-    return [f"cuda:{i}" for i in range(torch.cuda.device_count())] or ["cpu"]
+    return list(keras.distribution.list_devices())
 
 
 def check_batch(batch_size, n_devices):
