@@ -32,10 +32,11 @@ ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 sys.path.insert(0, ROOT)
 
 from benchmarks._common import BACKENDS, machine  # noqa: E402
+from zoo.pipeline.options import DEFAULT_REGRESSOR  # noqa: E402  (plain values, no backend)
 
 # the agreement tolerance: max |difference| from TensorFlow, relative to the output's scale
 AGREEMENT_TOL = 2e-3
-QUICK_PRESETS = ("pfld_0.25x_300w", "pipnet_mnv2_300w", "blazeface_short")
+QUICK_PRESETS = ("pfld_0.25x_300w", "pipnet_mnv2_s8_300w", "blazeface_short")
 
 
 def default_out():
@@ -164,7 +165,7 @@ def main(argv=None):
                            json.load(open(os.path.join(out, "preset_speed.json")))["rows"]])
     cascade_backends = backends[:1] if args.quick else backends  # --quick: the first backend only (each one compiles three cascades)
     part("cascade", lambda: [_run(["benchmarks/landmarker_speed.py", "--backends", ",".join(cascade_backends), "--repeats", "1" if args.quick else "3",
-                                   "--regressor", "pipnet_mnv2_300w", "--out", out], os.path.join(out, "landmarker_speed.log")),
+                                   "--regressor", DEFAULT_REGRESSOR, "--out", out], os.path.join(out, "landmarker_speed.log")),
                              json.load(open(os.path.join(out, "landmarker_speed.json")))["rows"]])
     part("training", lambda: [_run(["benchmarks/gpu_check.py", "--allow-cpu", "--backends", ",".join(backends), "--families", "pfld",
                                     "--faces", "32" if args.quick else "128", "--epochs", "2" if args.quick else "3", "--workers", "1",

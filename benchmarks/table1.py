@@ -48,11 +48,14 @@ ROWS = {
     "gania_pipnet": ("GAN-IA + PIPNet-MNv2 (restoration residual)", "pipnet_mnv2_300w", "gania_128", "residual", None),
     "gania_pipnet_seg": ("GAN-IA + PIPNet-MNv2 (occluder segmenter)", "pipnet_mnv2_300w", "gania_128", "segmentation", None),
     "gania_pipnet_oracle": ("GAN-IA + PIPNet-MNv2 (oracle masks)", "pipnet_mnv2_300w", "gania_128", "oracle", None),
+    "pipnet_s8": ("PIPNet-MNv2 s8 alone", "pipnet_mnv2_s8_300w", None, "none", None),
+    "gania_pipnet_s8_seg": ("GAN-IA + PIPNet-MNv2 s8 (occluder segmenter)", "pipnet_mnv2_s8_300w", "gania_128", "segmentation", None),
+    "gania_pipnet_s8_oracle": ("GAN-IA + PIPNet-MNv2 s8 (oracle masks)", "pipnet_mnv2_s8_300w", "gania_128", "oracle", None),
     "drn_det": ("BlazeFace + DRN alone", "drn_300w", None, "none", "blazeface_short"),
     "gania_drn_seg_det": ("BlazeFace + GAN-IA + DRN (occluder segmenter)", "drn_300w", "gania_128", "segmentation", "blazeface_short"),
-    # the Landmarker's defaults: the short- and full-range BlazeFace as one detector
-    "pipnet_det": ("BlazeFace short+full + PIPNet-MNv2 alone", "pipnet_mnv2_300w", None, "none", "blazeface_short+blazeface_full"),
-    "gania_pipnet_seg_det": ("BlazeFace short+full + GAN-IA + PIPNet-MNv2 (occluder segmenter; the Landmarker)", "pipnet_mnv2_300w",
+    # the Landmarker's defaults: the short- and full-range BlazeFace as one detector, the stride-8 PIPNet
+    "pipnet_det": ("BlazeFace short+full + PIPNet-MNv2 s8 alone", "pipnet_mnv2_s8_300w", None, "none", "blazeface_short+blazeface_full"),
+    "gania_pipnet_seg_det": ("BlazeFace short+full + GAN-IA + PIPNet-MNv2 s8 (occluder segmenter; the Landmarker)", "pipnet_mnv2_s8_300w",
                              "gania_128", "segmentation", "blazeface_short+blazeface_full"),
     "dlib_own": ("dlib 68-pt, own HOG detector (peer)", "dlib", None, None, "dlib"),
     "dlib_box": ("dlib 68-pt, same boxes as BlazeFace (peer)", "dlib", None, None, "blazeface_short"),

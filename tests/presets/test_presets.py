@@ -9,7 +9,7 @@ import pytest
 import zoo
 from zoo.presets import PRESET_DIR, list_presets, load_weights_strict, preset_record
 
-REGRESSOR_PRESETS = ("pfld_0.25x_300w", "pfld_1x_300w", "drn_300w", "pfld_0.25x_vis_300w", "pipnet_mnv2_300w")
+REGRESSOR_PRESETS = ("pfld_0.25x_300w", "pfld_1x_300w", "drn_300w", "pfld_0.25x_vis_300w", "pipnet_mnv2_300w", "pipnet_mnv2_s8_300w")
 RESTORER_PRESETS = ("gania_128", "autoencoder_128")
 
 

@@ -4,15 +4,17 @@ current shape) to landmarks, so any backbone can carry them.
 - `PFLDHead`: PFLD's multi-scale fully-connected head.
 - `DRNStage`: one shape-indexed regression step of DRDA's cascade, `S + Phi(phi(I, S))`.
 - `PIPNetHead`: PIPNet's heatmap + offset head with its decoding and per-point confidence.
+- `PIPNetNeighbourHead`: PIPNet's neighbour regression beside a `PIPNetHead`.
 
 Each returns its outputs in normalised crop coordinates (pixel / crop side), `(B, K, 2)`.
 """
 
 import keras
+import numpy as np
 from keras import ops
 
 from zoo.layers._utils import channel_axis, check_data_format, check_positive_int
-from zoo.layers.heatmap_decode import HeatmapConfidence, HeatmapDecode
+from zoo.layers.heatmap_decode import HeatmapConfidence, HeatmapDecode, NeighbourDecode, check_neighbours
 from zoo.layers.inverted_residual import InvertedResidual
 from zoo.layers.shape_indexed_patches import ShapeIndexedPatches
 from zoo.layers.shape_perturbation import ShapePerturbation
@@ -217,6 +219,62 @@ class PIPNetHead(keras.layers.Layer):
                 "input_size": self.input_size, "data_format": self.data_format}
 
 
+@keras.saving.register_keras_serializable(package="zoo")
+class PIPNetNeighbourHead(keras.layers.Layer):
+    """PIPNet's neighbour regression module (NRM), beside a `PIPNetHead` on the same feature map:
+    two 1x1 convs predict, per cell and landmark `m`, the x / y offsets (in cells, from the cell's
+    origin) of each of `m`'s `K` neighbours; `NeighbourDecode` averages each landmark's own
+    position with those its neighbours predict for it, which keeps the shape consistent where a
+    point's own cell is wrong (occluded, blurred). A separate layer, so a `PIPNetHead` trained
+    without it keeps its weights.
+
+    Input: `[features, heatmap, offset_x, offset_y]` (the features and the `PIPNetHead`'s maps).
+    Output: a dict, `"landmarks"` `(B, N, 2)` (merged, normalised to the `input_size` crop) and
+    the raw maps `"neighbour_x"`, `"neighbour_y"` (`N * K` channels, for the loss).
+
+    Args:
+        neighbours: `(N, K)` neighbour indices (e.g. `nearest_neighbours(mean_shape(), 10)`).
+        stride, border, input_size, data_format: as `PIPNetHead`.
+
+    Example:
+    >>> nb = [[(i + 1) % 4, (i + 2) % 4] for i in range(4)]
+    >>> f, h = keras.ops.zeros((1, 8, 8, 16)), keras.ops.zeros((1, 8, 8, 4))
+    >>> PIPNetNeighbourHead(nb, stride=16, input_size=128)([f, h, h, h])["neighbour_x"].shape
+    (1, 8, 8, 8)
+
+    Reference:
+        Jin et al. "Pixel-in-Pixel Net: Towards Efficient Facial Landmark Detection in the Wild", IJCV 2021 (section 3.2).
+    """
+
+    def __init__(self, neighbours, stride=16, border=0, input_size=128, data_format=None, **kwargs):
+        super().__init__(**kwargs)
+        nb = np.asarray(neighbours)
+        self.neighbours = check_neighbours(nb, nb.shape[0] if nb.ndim == 2 else -1)
+        self.stride = check_positive_int("stride", stride)
+        self.border = int(border)
+        self.input_size = check_positive_int("input_size", input_size)
+        self.data_format = check_data_format(data_format)
+        df, c = self.data_format, self.neighbours.size
+        self.neighbour_x = keras.layers.Conv2D(c, 1, data_format=df, name="neighbour_x")
+        self.neighbour_y = keras.layers.Conv2D(c, 1, data_format=df, name="neighbour_y")
+        self.decode = NeighbourDecode(self.neighbours, self.stride, self.border, self.input_size, data_format=df, name="decode")
+
+    def build(self, input_shape):
+        for conv in (self.neighbour_x, self.neighbour_y):
+            conv.build(tuple(input_shape[0]))
+
+    def call(self, inputs):
+        x, heat, ox, oy = inputs
+        nx, ny = self.neighbour_x(x), self.neighbour_y(x)
+        return {"landmarks": self.decode([heat, ox, oy, nx, ny]), "neighbour_x": nx, "neighbour_y": ny}
+
+    def get_config(self):
+        return {**super().get_config(), "neighbours": self.neighbours.tolist(), "stride": self.stride, "border": self.border,
+                "input_size": self.input_size, "data_format": self.data_format}
+
+
 register("layer", "PFLDHead", "PFLD's multi-scale FC landmark head (S1/S2/S3 pooled, one dense layer) on any feature map", PFLDHead)
 register("layer", "DRNStage", "one shape-indexed regression step of DRDA's cascade: S + Phi(patches of a feature map at S)", DRNStage)
 register("layer", "PIPNetHead", "PIPNet's heatmap + offset head with its decoding and per-point confidence, on any feature map", PIPNetHead)
+register("layer", "PIPNetNeighbourHead", "PIPNet's neighbour regression: each landmark's cell predicts its K neighbours' offsets, merged at decoding",
+         PIPNetNeighbourHead)

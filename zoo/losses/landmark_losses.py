@@ -3,6 +3,7 @@
 
 import math
 
+import numpy as np
 from keras import ops
 
 
@@ -87,7 +88,7 @@ HEATMAP_SCORE_LOSSES = ("ce", "awing", "l2")
 
 
 def heatmap_loss(y_true, y_pred, scale=160.0, border=0.0, offset_weight=5.0, data_format="channels_last", score_loss="ce",
-                 sigma=1.0):
+                 sigma=1.0, neighbours=None, neighbour_weight=None):
     """PIPNet-style loss of a heatmap + offset head, `(B,)` per sample: a loss on the `G x G` cell
     scores plus `offset_weight` x the L1 error of the x / y offsets predicted at the cell holding
     each point (in cell units).
@@ -102,6 +103,11 @@ def heatmap_loss(y_true, y_pred, scale=160.0, border=0.0, offset_weight=5.0, dat
     `"heatmap"`, `"offset_x"`, `"offset_y"` `(B, G, G, K)` (or channels-first) on the input
     less `border` pixels each side. Points outside the grid count in the nearest border cell
     (their offsets then leave [0, 1]).
+
+    With `neighbours` (`(N, K)` indices, PIPNet's neighbour regression) and `y_pred` holding
+    `"neighbour_x"` / `"neighbour_y"` (`N * K` channels), each landmark's cell is also trained to
+    give its neighbours' offsets from that cell's origin: `neighbour_weight` (default
+    `offset_weight`) x their L1 error, averaged over the K neighbours.
     """
     if score_loss not in HEATMAP_SCORE_LOSSES:
         raise ValueError(f"`score_loss` must be one of {HEATMAP_SCORE_LOSSES}. Received: {score_loss!r}")
@@ -137,7 +143,18 @@ def heatmap_loss(y_true, y_pred, scale=160.0, border=0.0, offset_weight=5.0, dat
     ox = ops.sum(onehot * flat(y_pred["offset_x"]), axis=-1)
     oy = ops.sum(onehot * flat(y_pred["offset_y"]), axis=-1)
     l1 = ops.abs(ox - offset[..., 0]) + ops.abs(oy - offset[..., 1])
-    return ops.mean(score + offset_weight * l1, axis=-1)
+    total = score + offset_weight * l1
+    if neighbours is not None and "neighbour_x" in y_pred:
+        nb = np.asarray(neighbours, "int32")
+        n, k = nb.shape
+        b = ops.shape(grid)[0]
+        target = ops.reshape(ops.take(grid, nb.reshape(-1), axis=1), (b, n, k, 2)) - cell[:, :, None, :]  # (B, N, K, 2)
+        hot = onehot[:, :, None, :]
+        nx = ops.sum(hot * ops.reshape(flat(y_pred["neighbour_x"]), (b, n, k, -1)), axis=-1)  # (B, N, K)
+        ny = ops.sum(hot * ops.reshape(flat(y_pred["neighbour_y"]), (b, n, k, -1)), axis=-1)
+        l1_nb = ops.mean(ops.abs(nx - target[..., 0]) + ops.abs(ny - target[..., 1]), axis=-1)
+        total = total + (offset_weight if neighbour_weight is None else neighbour_weight) * l1_nb
+    return ops.mean(total, axis=-1)
 
 
 def regressor_loss(y_true, y_pred, landmark_loss="l2", stage_weight=0.5, visibility_weight=0.1, plus_one=True, scale=112.0,

@@ -7,7 +7,7 @@ OCCLUSION_MODES = ("auto", "segmentation", "residual", "confidence", "visibility
 # one NMS over both (`CombinedFaceDetector`): faces both find are placed as the short-range model
 # alone places them (issue 24: find rate by face size in docs/results.md)
 DEFAULT_DETECTOR = "blazeface_short+blazeface_full"
-DEFAULT_REGRESSOR = "pipnet_mnv2_300w"
+DEFAULT_REGRESSOR = "pipnet_mnv2_s8_300w"
 DEFAULT_RESTORER = "gania_128"
 DEFAULT_SEGMENTER = "occluder_seg_mnv2"
 

@@ -239,7 +239,8 @@ def train(config, out_dir, resume=False, epochs=None, limit=None, verbose=2, sam
     rcfg = regressor.get_config()
     if "border" in rcfg and "head_stride" in rcfg:  # a heatmap head: where its grid lies in the input
         loss_cfg.setdefault("heatmap", {})
-        loss_cfg["heatmap"] = {"border": float(rcfg["border"]), "data_format": rcfg["data_format"], **loss_cfg["heatmap"]}
+        loss_cfg["heatmap"] = {"border": float(rcfg["border"]), "data_format": rcfg["data_format"],
+                               **({"neighbours": rcfg["neighbours"]} if rcfg.get("neighbours") else {}), **loss_cfg["heatmap"]}
     model = LossModel(regressor, lambda y, p: regressor_loss(y, p, **loss_cfg))
     optimizer = make_optimizer(config, len(train_ds))
     model.compile(optimizer=optimizer, run_eagerly=bool(config.get("run_eagerly", False)))
