@@ -1,5 +1,6 @@
 """Inference speed of every shipped preset on every backend (one subprocess each), as the tasks
-run it: the model's compiled `predict_on_batch` on a batch of its input size, in ms per image at
+run it: `zoo.tasks.inference.inference_function` (Keras's compiled `predict_on_batch` on TensorFlow
+and JAX, a checked `torch.jit.trace` per shape on torch) on a batch of its input size, in ms per image at
 batch 1 and batch 32 (median of repeats after a warm-up call), and per preset the slowest
 backend's time over the fastest's (issue 23: within 2x at batch 32).
 
@@ -24,12 +25,14 @@ def worker(args):
 
     import zoo
     from zoo.presets import list_presets
+    from zoo.tasks.inference import inference_function, inference_path
 
     names = args.presets.split(",") if args.presets else list_presets()
     rows = []
     for name in names:
         model = zoo.load_preset(name)
         row = {"backend": keras.backend.backend(), "preset": name}
+        run = inference_function(model)
         for batch in (1, 32):
             rng = np.random.default_rng(0)
             feed = {}
@@ -39,7 +42,8 @@ def worker(args):
                 feed[key] = rng.uniform(-1, 1, shape).astype("float32") if "mask" not in key else (rng.random(shape) > 0.7).astype("float32")
             x = feed if len(feed) > 1 else next(iter(feed.values()))
             repeats = args.repeats if batch == 1 else max(2, args.repeats // 2)
-            row[f"ms_b{batch}"] = round(timed(lambda: model.predict_on_batch(x), repeats) / batch, 3)
+            row[f"ms_b{batch}"] = round(timed(lambda: run(x), repeats) / batch, 3)
+        row["path"] = inference_path(model)
         rows.append(row)
         keras.backend.clear_session()
     print(json.dumps(rows))

@@ -6,6 +6,18 @@ import sys
 # arithmetic, no fast-math either way). Set before keras imports jax; inherited by the workers.
 if "--xla_backend_optimization_level" not in os.environ.get("XLA_FLAGS", ""):
     os.environ["XLA_FLAGS"] = (os.environ.get("XLA_FLAGS", "") + " --xla_backend_optimization_level=0").strip()
+# The suite builds the same networks and train steps again and again (a run, its resume, the same
+# recipe in another test): JAX's persistent compilation cache, one folder for the whole session
+# (set here in the controlling process, inherited by the xdist workers and any JAX subprocess),
+# compiles each once. A size limit turns on JAX's file lock, so two workers never read a half-written
+# entry. A user's `KERAS_BACKEND=jax` process is not affected: this is the test suite's setting.
+if "JAX_COMPILATION_CACHE_DIR" not in os.environ:
+    import tempfile
+
+    os.environ["JAX_COMPILATION_CACHE_DIR"] = tempfile.mkdtemp(prefix="zoo-tests-jax-cache-")
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
+    os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
+    os.environ.setdefault("JAX_COMPILATION_CACHE_MAX_SIZE", str(4 << 30))
 
 import keras  # noqa: E402
 import numpy as np  # noqa: E402

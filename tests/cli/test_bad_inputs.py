@@ -227,8 +227,11 @@ def test_disk_full_while_checkpointing_loses_nothing(tmp_path, monkeypatch, caps
         return real(optimizer, path, atomic)
 
     monkeypatch.setattr(ck, "save_optimizer", full_disk)
+    # the shipped recipe at 64 px, eager: what is checked is the checkpoint, not the network
+    recipe = tmp_path / "small.toml"
+    recipe.write_text(f'base = "{RECIPE}"\nbatch_size = 4\nrun_eagerly = true\n[model_kwargs]\ninput_size = 64\n')
     out = tmp_path / "run"
-    rc = main(["train", RECIPE, "--out", str(out), "--limit", "8", "--epochs", "2"])
+    rc = main(["train", str(recipe), "--out", str(out), "--limit", "8", "--epochs", "2"])
     err = capsys.readouterr().err
     lines = [line for line in err.splitlines() if line.startswith("error:")]
     assert rc != 0 and len(lines) == 1 and str(out) in lines[0] and "No space left" in lines[0], err
@@ -239,5 +242,5 @@ def test_disk_full_while_checkpointing_loses_nothing(tmp_path, monkeypatch, caps
     paths = ck.verified_checkpoint(str(out), state)
     assert all(os.path.isfile(p) for p in paths.values())
     monkeypatch.setattr(ck, "save_optimizer", real)
-    assert main(["train", RECIPE, "--out", str(out), "--limit", "8", "--epochs", "2", "--resume"]) == 0
+    assert main(["train", str(recipe), "--out", str(out), "--limit", "8", "--epochs", "2", "--resume"]) == 0
     assert json.loads((out / "state.json").read_text())["epoch"] == 1

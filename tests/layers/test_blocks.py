@@ -51,6 +51,31 @@ def test_up_block_skip_is_concatenated_not_added(rng):
     assert isinstance(layer.up[0], keras.layers.Conv2DTranspose)
 
 
+@pytest.mark.parametrize("data_format", ["channels_last", "channels_first"])
+def test_subpixel_conv_transpose_is_keras_conv2d_transpose(rng, data_format):
+    """The JAX path of `UpBlock("transpose")`: one 3x3 conv + pixel shuffle gives what Keras's
+    4x4 stride-2 "same" `Conv2DTranspose` gives (odd sizes, a 1x1 map, a bias), to float rounding;
+    and an `UpBlock` gives the same output on every backend's path."""
+    from zoo.layers.up_block import subpixel_conv_transpose
+
+    for h, w, c, f in [(5, 7, 3, 4), (8, 8, 16, 8), (1, 1, 2, 3)]:
+        layer = keras.layers.Conv2DTranspose(f, 4, strides=2, padding="same", data_format=data_format)
+        x = rng.normal(size=(2, h, w, c) if data_format == "channels_last" else (2, c, h, w)).astype("float32")
+        layer.build(x.shape)
+        layer.bias.assign(rng.normal(size=(f,)).astype("float32"))
+        ref = keras.ops.convert_to_numpy(layer(x))
+        got = keras.ops.convert_to_numpy(subpixel_conv_transpose(x, layer.kernel, layer.bias, data_format))
+        assert got.shape == ref.shape
+        np.testing.assert_allclose(got, ref, atol=1e-5)
+    with pytest.raises(ValueError, match="4x4"):
+        subpixel_conv_transpose(x, keras.ops.zeros((3, 3, f, c)))
+    block = UpBlock(4)
+    x = rng.normal(size=(1, 4, 4, 8)).astype("float32")
+    out = keras.ops.convert_to_numpy(block(x))
+    up = keras.ops.convert_to_numpy(block.up[0](x))  # Keras's own transposed conv, then the block's tail
+    np.testing.assert_allclose(out, keras.ops.convert_to_numpy(block.act(block.conv(block.up_act(up)))), atol=1e-5)
+
+
 @pytest.mark.parametrize("spectral_norm", [False, True])
 def test_patch_block(rng, spectral_norm):
     x = rng.normal(size=(2, 16, 16, 3)).astype("float32")

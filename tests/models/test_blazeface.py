@@ -130,6 +130,7 @@ def test_detector_preset_records_its_source_and_licence():
     assert os.path.getsize(os.path.join(PRESET_DIR, "weights", rec["weights"])) == rec["weights_bytes"]
 
 
+@pytest.mark.once  # shapes and anchors; the forward pass per backend: test_port_matches_the_tflite_interpreter_on_real_faces
 def test_full_range_architecture_and_anchors():
     """MediaPipe's full-range graph: 192 px in, one anchor per cell of the 48x48 map, 2,304 in all."""
     from zoo.models.blazeface import BlazeFaceFullRange

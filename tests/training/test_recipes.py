@@ -36,7 +36,8 @@ def small_samples(staged):
     return s[:16], s[16:24]
 
 
-@pytest.mark.parametrize("regressor", ["pfld_0.25x", "drn"])
+# PFLD trains per backend in test_resume_continues_from_the_checkpoint; DRN's swap runs on every backend
+@pytest.mark.parametrize("regressor", [pytest.param("pfld_0.25x", marks=pytest.mark.once), "drn"])
 def test_swapping_the_regressor_is_one_field(regressor, small_samples, tmp_path):
     config = _small(load_recipe("pfld_1x_300w"))
     config["model"] = regressor  # the whole swap

@@ -1,7 +1,6 @@
 """What every task shares: it wraps one model, owns its preprocessing and its output contract,
 and is built from a preset, a `.keras` file or a model object (keras-hub's Task pattern)."""
 
-import keras
 
 
 class Task:
@@ -46,13 +45,12 @@ class Task:
         return np.ascontiguousarray(np.transpose(x, (0, 3, 1, 2))) if self.data_format == "channels_first" else x
 
     def _call(self, x):
-        """Run the model on one prepared batch (numpy in, dict of numpy out)."""
-        import numpy as np
+        """Run the model on one prepared batch (numpy in, dict of numpy out), by the backend's
+        fastest inference path (`zoo.tasks.inference`: a checked `torch.jit.trace` on torch,
+        Keras's compiled predict step elsewhere)."""
+        from zoo.tasks.inference import inference_function
 
-        out = self.model.predict_on_batch(x)
-        if not isinstance(out, dict):
-            out = {"output": out}
-        return {k: np.asarray(keras.ops.convert_to_numpy(v)) for k, v in out.items()}
+        return inference_function(self.model)(x)
 
     # --- construction ------------------------------------------------------------------------
     @classmethod
