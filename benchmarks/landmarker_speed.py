@@ -1,7 +1,8 @@
 """Speed of the Landmarker per backend (one subprocess each): detection (the Landmarker's default detector), the regressor
 alone on detected faces, and the whole cascade (detect, regress, re-crop, residual occlusion
-scoring with GAN-IA, restoration + Poisson blend, regress again) on the demo photo and on
-occluded HELEN-test crops, in ms per image (median of repeats, after a warm-up call).
+scoring, restoration + Poisson blend, regress again) on the demo photo, on clean HELEN-test photos
+and on occluded HELEN-test crops, in ms per image (median of repeats, after a warm-up call). The
+defaults are the Landmarker's (`zoo.pipeline.options`).
 
     python benchmarks/landmarker_speed.py [--backends tensorflow,jax,torch] [--repeats 3] [--detector D] [--out DIR]
 
@@ -15,6 +16,7 @@ import sys
 sys.path.insert(0, os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 from benchmarks._common import BACKENDS, machine, print_table, run_worker, timed, write_json  # noqa: E402
+from zoo.pipeline.options import DEFAULT_DETECTOR, DEFAULT_REGRESSOR, DEFAULT_RESTORER  # noqa: E402
 
 
 def worker(args):
@@ -29,18 +31,21 @@ def worker(args):
     from zoo.data.test_sets import synthetic_helen_test
     from zoo.data import load_landmark_folder
 
+    from zoo.data.paths import dataset_path
+
     faces = [s.load_image() for s in load_landmark_folder(synthetic_helen_test(0))[:8]]
+    clean = [s.load_image() for s in load_landmark_folder(dataset_path("300w"), "helen_testset_*")[:8]]
     demo = [demo_image()]
     det = load(args.detector, task="detector")
     alone = Landmarker(detector=args.detector, regressor=args.regressor, restorer=None, iterations=0)
     cascade = Landmarker(detector=args.detector, regressor=args.regressor, restorer=args.restorer)
     rows = []
-    for label, images in (("demo photo 512 px", demo), ("8 occluded crops 256 px", faces)):
+    for label, images in (("demo photo 512 px", demo), ("8 clean HELEN-test photos", clean), ("8 occluded crops 256 px", faces)):
         n = len(images)
         row = {"backend": keras.backend.backend(), "input": label}
-        row["detect_ms"] = timed(lambda: det.detect(images), args.repeats) / n
-        row["detect_regress_ms"] = timed(lambda: alone(images), args.repeats) / n
-        row["cascade_ms"] = timed(lambda: cascade(images), args.repeats) / n
+        row["detect_ms"] = timed(lambda: det.detect(images), args.repeats, warmup=3) / n
+        row["detect_regress_ms"] = timed(lambda: alone(images), args.repeats, warmup=3) / n
+        row["cascade_ms"] = timed(lambda: cascade(images), args.repeats, warmup=3) / n
         rows.append(row)
     print(json.dumps(rows))
 
@@ -49,9 +54,9 @@ def main(argv=None):
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--backends", default=",".join(BACKENDS))
     p.add_argument("--repeats", type=int, default=3)
-    p.add_argument("--regressor", default="drn_300w")
-    p.add_argument("--restorer", default="gania_128")
-    p.add_argument("--detector", default="blazeface_short+blazeface_full", help="(default: the Landmarker's, blazeface_short+blazeface_full)")
+    p.add_argument("--regressor", default=DEFAULT_REGRESSOR, help=f"(default: the Landmarker's, {DEFAULT_REGRESSOR})")
+    p.add_argument("--restorer", default=DEFAULT_RESTORER, help=f"(default: the Landmarker's, {DEFAULT_RESTORER})")
+    p.add_argument("--detector", default=DEFAULT_DETECTOR, help=f"(default: the Landmarker's, {DEFAULT_DETECTOR})")
     p.add_argument("--out", default=None, help="folder for landmarker_speed.json (default: benchmarks/results)")
     p.add_argument("--worker", action="store_true")
     args = p.parse_args(argv)

@@ -42,7 +42,8 @@ def worker(args):
                 feed[key] = rng.uniform(-1, 1, shape).astype("float32") if "mask" not in key else (rng.random(shape) > 0.7).astype("float32")
             x = feed if len(feed) > 1 else next(iter(feed.values()))
             repeats = args.repeats if batch == 1 else max(2, args.repeats // 2)
-            row[f"ms_b{batch}"] = round(timed(lambda: run(x), repeats) / batch, 3)
+            # warm-up: Keras's trace / jit, or (torch) the eager calls before a shape is traced and the trace
+            row[f"ms_b{batch}"] = round(timed(lambda: run(x), repeats, warmup=3) / batch, 3)
         row["path"] = inference_path(model)
         rows.append(row)
         keras.backend.clear_session()

@@ -48,9 +48,10 @@ def test_inference_function_gives_what_predict_on_batch_gives(preset, rng):
         assert inference_path(model) == "predict_on_batch"
 
 
-def test_the_trace_reads_the_live_weights(rng):
+def test_the_trace_reads_the_live_weights(rng, monkeypatch):
     """Weights changed after the first call (a fine-tuning step, `load_weights`) are what the next
     call uses: the torch trace holds the model's parameters, not copies."""
+    monkeypatch.setattr(inference, "TRACE_AFTER", 1)  # the first call traces
     model = zoo.create_model("pfld_0.25x", input_size=64)
     x = _feed(model, 2, rng)
     f = inference_function(model)
@@ -64,12 +65,25 @@ def test_the_trace_reads_the_live_weights(rng):
     assert not np.allclose(after["landmarks"], before["landmarks"])
 
 
+def test_a_model_that_ran_still_saves_and_loads(rng, tmp_path):
+    """The inference path kept on the model (its traces) is not part of what Keras saves."""
+    model = zoo.create_model("pfld_0.25x", input_size=64)
+    x = _feed(model, 2, rng)
+    want = inference_function(model)(x)
+    model.save(tmp_path / "m.keras")
+    loaded = keras.saving.load_model(tmp_path / "m.keras")
+    got = inference_function(loaded)(x)
+    for k in want:
+        np.testing.assert_allclose(got[k], want[k], atol=1e-5)
+
+
 @pytest.mark.skipif(keras.backend.backend() != "torch", reason="the trace and its check exist on torch only; "
                     "TensorFlow and JAX run Keras's compiled predict step (tested above)")
 def test_a_trace_that_disagrees_is_dropped_for_the_eager_call(rng, monkeypatch):
     """A trace whose outputs differ from the eager call's is never used: the model runs eagerly,
     gives the right numbers, and `inference_path` says why."""
     monkeypatch.setattr(inference, "TRACE_TOLERANCE", -1.0)  # no trace can pass
+    monkeypatch.setattr(inference, "TRACE_AFTER", 1)
     model = zoo.create_model("pfld_0.25x", input_size=64)
     x = _feed(model, 2, rng)
     got, want = inference_function(model)(x), _reference(model, x)
@@ -83,6 +97,12 @@ def test_traces_are_kept_for_the_last_shapes_only(rng, monkeypatch):
     monkeypatch.setattr(inference, "TRACE_CACHE", 2)
     model = zoo.create_model("pfld_0.25x", input_size=64)
     f = inference_function(model)
-    for batch in (1, 2, 3, 2):
+    x = _feed(model, 1, rng)
+    f(x)
+    assert not f.traces  # a one-off call runs eagerly (TRACE_AFTER = 2)
+    f(x)
+    assert [k[0][0] for k in f.traces] == [1]
+    monkeypatch.setattr(inference, "TRACE_AFTER", 1)
+    for batch in (2, 3, 2):
         f(_feed(model, batch, rng))
     assert [k[0][0] for k in f.traces] == [3, 2]  # batch 1 dropped, batch 2 the most recent

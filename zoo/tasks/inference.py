@@ -8,7 +8,8 @@ arrays, the model's layout), a dict of NumPy arrays out, the model's inference m
   more than the kernels (PFLD 0.25x at batch 1: about 80 ms eager where TensorFlow takes 10). The
   model is traced once per input shape with `torch.jit.trace` (under `no_grad`; the weights stay
   the model's own parameters, nothing is copied) and the trace replays the recorded torch ops under
-  `inference_mode`. A trace is kept only when it reproduces the eager outputs on the inputs that
+  `inference_mode`, from a shape's `TRACE_AFTER`-th call on (a one-off call runs eagerly: tracing
+  costs a few eager calls). A trace is kept only when it reproduces the eager outputs on the inputs that
   made it (relative 1e-4); a model that does not trace, or traces wrongly, runs eagerly (say so
   with `inference_path`). The traces of the last `TRACE_CACHE` shapes are kept.
 - **TensorFlow** and **JAX**: the model's compiled `predict_on_batch` (a `tf.function` / `jax.jit`
@@ -19,6 +20,7 @@ torch trace holds the parameters, not copies of them.
 """
 
 import collections
+import contextlib
 import warnings
 
 import keras
@@ -26,6 +28,9 @@ import numpy as np
 
 #: torch traces kept per model (one per input shape: batch size, crop size)
 TRACE_CACHE = 8
+#: a shape is traced at its this-many-th call (the calls before run eagerly): tracing costs a few
+#: eager calls, which a one-off call (one photo from the command line) would not win back
+TRACE_AFTER = 2
 #: a trace is trusted when every output agrees with the eager call within this x max(1, |eager|)
 TRACE_TOLERANCE = 1e-4
 
@@ -42,12 +47,47 @@ def _to_numpy(out):
     return {k: np.asarray(keras.ops.convert_to_numpy(v)) for k, v in _as_dict(out).items()}
 
 
+@contextlib.contextmanager
+def _no_layout_copies():
+    """While tracing on torch: Keras's channels-last convolution, pooling and transposed
+    convolution permute their NHWC input to NCHW and copy it to NCHW memory (`.contiguous()`),
+    and the convolution then copies it back to channels-last memory for oneDNN: two full copies
+    of every activation per layer, 44 % of BlazeFace full-range's traced time at batch 32. The
+    permuted view already is channels-last memory, which torch's kernels take as it is, so the
+    trace records the view. (The trace is checked against the eager call all the same.)"""
+    import torch
+
+    try:
+        from keras.src.backend.torch import nn as torch_nn
+    except ImportError:  # another Keras layout: trace what Keras does
+        yield
+        return
+    original = getattr(torch_nn, "_transpose_spatial_inputs", None)
+    if original is None:
+        yield
+        return
+
+    def transpose(inputs):
+        if inputs.ndim == 4:
+            view = torch.permute(inputs, (0, 3, 1, 2))
+            if view.is_contiguous(memory_format=torch.channels_last):
+                return view
+        return original(inputs)
+
+    torch_nn._transpose_spatial_inputs = transpose
+    try:
+        yield
+    finally:
+        torch_nn._transpose_spatial_inputs = original
+
+
 class _TorchTraced:
     """`torch.jit.trace` of a Keras model per input shape, checked against the eager call."""
 
     def __init__(self, model):
         self.model = model
         self.traces = collections.OrderedDict()
+        self.seen = collections.Counter()  # calls per input shape not traced yet
         self.failed = None  # why tracing was given up (then every call is eager)
 
     @staticmethod
@@ -74,7 +114,8 @@ class _TorchTraced:
         with torch.no_grad(), warnings.catch_warnings():
             warnings.simplefilter("ignore")  # TracerWarnings about Python values read from tensors
             eager = _to_numpy(self.model(t, training=False))
-            traced = torch.jit.trace(self.model, (t,), check_trace=False, strict=False)
+            with _no_layout_copies():
+                traced = torch.jit.trace(self.model, (t,), check_trace=False, strict=False)
         with torch.inference_mode(), torch.jit.optimized_execution(False):
             got = _to_numpy(traced(t))
         if set(got) != set(eager):
@@ -91,8 +132,12 @@ class _TorchTraced:
         if self.failed is not None:
             return self._eager(x)
         key = self._key(x)
-        t = self._tensors(x)
         traced = self.traces.get(key)
+        if traced is None:
+            self.seen[key] += 1
+            if self.seen[key] < TRACE_AFTER:
+                return self._eager(x)
+        t = self._tensors(x)
         if traced is None:
             try:
                 traced, eager = self._trace(t)
@@ -100,6 +145,7 @@ class _TorchTraced:
                 self.failed = f"{type(e).__name__}: {e}"
                 return self._eager(x)
             self.traces[key] = traced
+            del self.seen[key]
             while len(self.traces) > TRACE_CACHE:
                 self.traces.popitem(last=False)
             return eager
