@@ -59,12 +59,17 @@ def test_subpixel_conv_transpose_is_keras_conv2d_transpose(rng, data_format):
     from zoo.layers.up_block import subpixel_conv_transpose
 
     for h, w, c, f in [(5, 7, 3, 4), (8, 8, 16, 8), (1, 1, 2, 3)]:
-        layer = keras.layers.Conv2DTranspose(f, 4, strides=2, padding="same", data_format=data_format)
-        x = rng.normal(size=(2, h, w, c) if data_format == "channels_last" else (2, c, h, w)).astype("float32")
+        # the reference is channels-last (TensorFlow without oneDNN has no channels-first conv on a CPU)
+        layer = keras.layers.Conv2DTranspose(f, 4, strides=2, padding="same")
+        x = rng.normal(size=(2, h, w, c)).astype("float32")
         layer.build(x.shape)
         layer.bias.assign(rng.normal(size=(f,)).astype("float32"))
         ref = keras.ops.convert_to_numpy(layer(x))
-        got = keras.ops.convert_to_numpy(subpixel_conv_transpose(x, layer.kernel, layer.bias, data_format))
+        if data_format == "channels_first":
+            got = subpixel_conv_transpose(np.transpose(x, (0, 3, 1, 2)), layer.kernel, layer.bias, data_format)
+            got = np.transpose(keras.ops.convert_to_numpy(got), (0, 2, 3, 1))
+        else:
+            got = keras.ops.convert_to_numpy(subpixel_conv_transpose(x, layer.kernel, layer.bias, data_format))
         assert got.shape == ref.shape
         np.testing.assert_allclose(got, ref, atol=1e-5)
     with pytest.raises(ValueError, match="4x4"):
