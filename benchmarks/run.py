@@ -56,11 +56,13 @@ def _run(args, log, timeout=3600):
 
 # --- backend agreement ------------------------------------------------------------------------
 def agreement_worker(out_dir, presets):
-    """Under the current backend: every preset's outputs on fixed inputs -> OUT/agree.<backend>.npz."""
+    """Under the current backend: every preset's outputs on fixed inputs -> OUT/agree.<backend>.npz,
+    run as the tasks run them (`inference_function`; on torch the traced path, from its second call)."""
     import keras
     import numpy as np
 
     import zoo
+    from zoo.tasks.inference import inference_function
 
     rng = np.random.default_rng(0)
     arrays = {}
@@ -71,10 +73,12 @@ def agreement_worker(out_dir, presets):
             shape = (2, *[int(d) for d in t.shape[1:]])
             key = t.name.split(":")[0]
             feed[key] = (rng.random(shape) > 0.7).astype("float32") if "mask" in key else rng.uniform(-1, 1, shape).astype("float32")
-        out = model.predict_on_batch(feed if len(feed) > 1 else next(iter(feed.values())))
-        out = out if isinstance(out, dict) else {"output": out}
+        x = feed if len(feed) > 1 else next(iter(feed.values()))
+        run = inference_function(model)
+        for _ in range(2):  # the second call is the one a traced backend replays
+            out = run(x)
         for k, v in out.items():
-            arrays[f"{name}/{k}"] = np.asarray(keras.ops.convert_to_numpy(v), np.float32)
+            arrays[f"{name}/{k}"] = np.asarray(v, np.float32)
         keras.backend.clear_session()
     np.savez(os.path.join(out_dir, f"agree.{keras.backend.backend()}.npz"), **arrays)
 
