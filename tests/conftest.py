@@ -11,10 +11,11 @@ if "--xla_backend_optimization_level" not in os.environ.get("XLA_FLAGS", ""):
 # (set here in the controlling process, inherited by the xdist workers and any JAX subprocess),
 # compiles each once. A size limit turns on JAX's file lock, so two workers never read a half-written
 # entry. A user's `KERAS_BACKEND=jax` process is not affected: this is the test suite's setting.
+_JAX_CACHE_MADE = None  # the folder this process made (removed when the session ends)
 if "JAX_COMPILATION_CACHE_DIR" not in os.environ:
     import tempfile
 
-    os.environ["JAX_COMPILATION_CACHE_DIR"] = tempfile.mkdtemp(prefix="zoo-tests-jax-cache-")
+    _JAX_CACHE_MADE = os.environ["JAX_COMPILATION_CACHE_DIR"] = tempfile.mkdtemp(prefix="zoo-tests-jax-cache-")
     os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_COMPILE_TIME_SECS", "0")
     os.environ.setdefault("JAX_PERSISTENT_CACHE_MIN_ENTRY_SIZE_BYTES", "-1")
     os.environ.setdefault("JAX_COMPILATION_CACHE_MAX_SIZE", str(4 << 30))
@@ -39,6 +40,13 @@ def pytest_collection_modifyitems(config, items):
         rel = os.path.relpath(str(item.path), os.path.join(ROOT, "tests"))
         if rel.split(os.sep)[0] in BACKEND_FOLDERS and item.get_closest_marker("once") is None:
             item.add_marker(pytest.mark.backend)
+
+
+def pytest_unconfigure(config):
+    if _JAX_CACHE_MADE is not None and not hasattr(config, "workerinput"):
+        import shutil
+
+        shutil.rmtree(_JAX_CACHE_MADE, ignore_errors=True)
 
 
 def pytest_report_header(config):
