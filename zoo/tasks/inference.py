@@ -81,11 +81,24 @@ def _no_layout_copies():
         torch_nn._transpose_spatial_inputs = original
 
 
-class _TorchTraced:
-    """`torch.jit.trace` of a Keras model per input shape, checked against the eager call."""
+class _Compiled:
+    """Keras's own compiled predict step (TensorFlow, JAX)."""
+
+    failed = None
 
     def __init__(self, model):
         self.model = model
+
+    def __call__(self, x):
+        return _to_numpy(self.model.predict_on_batch(x))
+
+
+class _TorchTraced(_Compiled):
+    """`torch.jit.trace` of a Keras model per input shape, checked against the eager call (Keras's
+    `predict_on_batch`, the parent's call, which also runs every shape not traced)."""
+
+    def __init__(self, model):
+        super().__init__(model)
         self.traces = collections.OrderedDict()
         self.seen = collections.Counter()  # calls per input shape not traced yet
         self.failed = None  # why tracing was given up (then every call is eager)
@@ -155,20 +168,7 @@ class _TorchTraced:
         with torch.inference_mode(), torch.jit.optimized_execution(False):
             return _to_numpy(traced(t))
 
-    def _eager(self, x):
-        return _to_numpy(self.model.predict_on_batch(x))
-
-
-class _Compiled:
-    """Keras's own compiled predict step (TensorFlow, JAX)."""
-
-    failed = None
-
-    def __init__(self, model):
-        self.model = model
-
-    def __call__(self, x):
-        return _to_numpy(self.model.predict_on_batch(x))
+    _eager = _Compiled.__call__
 
 
 def inference_function(model):
