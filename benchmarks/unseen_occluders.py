@@ -22,6 +22,7 @@ A second table: clean faces, and the same faces in grey, blurred (sigma 2) and d
 
     python benchmarks/unseen_occluders.py [--regressors ...] [--families ...] [--limit N] [--readme]
     python benchmarks/unseen_occluders.py --calibrate-guard   # the guard's restored-reading weight, on 300-W validation faces
+    python benchmarks/unseen_occluders.py --check-whole       # occluders left whole over components not restored, the same faces
 
 Writes benchmarks/results/unseen_occluders.{json,md} (or `--out DIR`).
 """
@@ -109,7 +110,9 @@ def summarize(err, base, restored):
             "worse_1pt": int((d > HARM).sum()), "better_1pt": int((d < -HARM).sum()), "n": int(len(err))}
 
 
-def run_families(models, regressors, families, limit, held, detector=None):
+def run_families(models, regressors, families, limit, held, detector=None, also=None):
+    """One row per family and regressor: alone, default cascade, true masks; `also`: `{mode: models}`
+    more default cascades with other models (e.g. another segmenter), reported under `mode`."""
     from zoo.data.test_sets import family_test_set
     from zoo.metrics import nme
 
@@ -121,8 +124,10 @@ def run_families(models, regressors, families, limit, held, detector=None):
             base = nme(cascade(models, reg, images, masks, "alone", detector=detector)[0], target)
             row = {"family": fam, "regressor": reg, "held_out": fam in held[reg], "detector": getattr(detector, "name", None)}
             faces = {"name": [s.name for s in samples], "alone": [round(float(e), 5) for e in base]}
-            for mode in ("default", "true_masks"):
-                shapes, restored, reasons = cascade(models, reg, images, masks, mode, detector=detector)
+            runs = [("default", models, "default"), ("true_masks", models, "true_masks")]
+            runs += [(name, other, "default") for name, other in (also or {}).items()]
+            for mode, using, how in runs:
+                shapes, restored, reasons = cascade(using, reg, images, masks, how, detector=detector)
                 err = nme(shapes, target)
                 row[mode] = summarize(err, base, restored)
                 faces[mode] = [round(float(e), 5) for e in err]
@@ -171,6 +176,51 @@ def family_markdown(rows):
     return "\n".join(lines)
 
 
+def lofo_markdown(rows):
+    """The training families, each measured with a segmenter trained without it."""
+    from zoo.data.occluder_families import FAMILY_DESCRIPTIONS
+
+    lines = ["| family (segmenter held out) | regressor | alone | default cascade | true masks | restored | worse by > 1 pt "
+             "| better by > 1 pt | default with the preset segmenter (saw it) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        d = r["default"]
+        mark = "**" if d["nme"] < r["alone"]["nme"] else ""
+        seen = r.get("default_seen_segmenter")
+        seen = f"{seen['nme']:.2f}" if seen else "-"
+        lines.append(f"| {r['family']} ({FAMILY_DESCRIPTIONS[r['family']]}) | `{r['regressor']}` | {r['alone']['nme']:.2f} | "
+                     f"{mark}{d['nme']:.2f}{mark} | {r['true_masks']['nme']:.2f} | {d['restored']:.0f} % | "
+                     f"{d['worse_1pt']} ({100 * d['worse_1pt'] / d['n']:.1f} %) | {d['better_1pt']} | {seen} |")
+    return "\n".join(lines)
+
+
+def run_lofo(models, regressors, families, limit, runs):
+    """The training families held out from the segmenter: for each family F, the segmenter trained
+    without F (`runs/lofo_F`: `python -m zoo train occluder_seg_mnv2_without_F --out runs/lofo_F`)
+    decides on F's faces. The regressors and the restorer did train with F (retraining them per
+    family is beyond a CPU): the rows say so. The preset segmenter's default cascade (which saw F)
+    is measured beside it."""
+    from zoo.tasks import load
+
+    rows = []
+    for fam in families:
+        folder = os.path.join(runs, f"lofo_{fam}")
+        if not os.path.isdir(folder):
+            raise FileNotFoundError(f"no leave-one-family-out segmenter for {fam!r} at {folder}: train it with "
+                                    f"`python -m zoo train occluder_seg_mnv2_without_{fam} --out {folder}`")
+        seg = load(folder, task="occluder", trained=True)
+        if fam in trained_families(seg):
+            raise ValueError(f"{folder} trained on the {fam!r} family: not a held-out segmenter for it")
+        lofo = dict(models, segmenter=seg)
+        held = {r: set() for r in regressors}  # the regressor and restorer saw it
+        for row in run_families(lofo, regressors, [fam], limit, held, also={"default_seen_segmenter": models}):
+            row["segmenter"] = folder
+            row["held_out_from"] = ["segmenter"]
+            row["seen_by"] = [r for r in (row["regressor"], "restorer") if fam in trained_families(models[r])]
+            rows.append(row)
+    return rows
+
+
 def summary_markdown(rows, regressors):
     lines = ["| regressor | families where default < alone | mean alone | mean default | mean true masks | share of the true-mask gain | faces worse by > 1 pt |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -197,31 +247,68 @@ def degradation_markdown(rows):
     return "\n".join(lines)
 
 
-def calibrate_guard(models, regressors, limit):
-    """The guard's restored-reading weight on 300-W validation faces (never trained on; AFW + HELEN
-    train's 8 % hash split) occluded by the *training* families, two occluders per face: for each
-    weight (1.0 = the restored reading alone), the mean NME and the faces made worse / better by
-    more than a point against the regressor alone. Prints a table; returns the rows."""
-    import zoo.pipeline.landmarker as L
+def validation_occluded(limit=None, families=None):
+    """`(images, masks, shapes)`: the 300-W validation faces (never trained on; AFW + HELEN train's
+    8 % hash split), each occluded twice (seeds 1 and 2) by one occluder of a family drawn from
+    `families` (default: the training families) at one of the components that family covers."""
     from zoo.data.occlusion import FAMILY_COMPONENTS, OccluderBank, occlude
     from zoo.data.occluder_families import TRAINING_FAMILIES
     from zoo.data.shape68 import COMPONENT_NAMES
-    from zoo.metrics import nme
     from zoo.pipeline.calibration import validation_faces
 
+    families = tuple(families or TRAINING_FAMILIES)
     train, val = validation_faces()
     bank = OccluderBank.from_data_root(texture_paths=[s.image_path for s in train])
     images, masks, target = [], [], []
     for seed in (1, 2):
         for i, s in enumerate(val):
             rng = np.random.default_rng([seed, i])
-            kind = TRAINING_FAMILIES[rng.integers(len(TRAINING_FAMILIES))]
+            kind = families[rng.integers(len(families))]
             comps = FAMILY_COMPONENTS.get(kind, COMPONENT_NAMES)
             o, m, _ = occlude(s.load_image(), s.points, comps[(i + seed) % len(comps)], rng, bank, kind)
             images.append(o)
             masks.append(m)
             target.append(s.points)
-    images, masks, target = images[:limit], masks[:limit], np.stack(target[:limit])
+    return images[:limit], masks[:limit], np.stack(target[:limit])
+
+
+def check_whole(models, regressors, limit):
+    """`SEGMENT_HOLE["whole"]` on the 300-W validation faces with the training families' occluders
+    (never HELEN test): the default cascade with occluders over a component that is not restored
+    left whole (the default) against filled in part (`whole` off), per regressor. Prints a table;
+    returns the rows."""
+    import zoo.pipeline.landmarker as L
+    from zoo.metrics import nme
+
+    images, masks, target = validation_occluded(limit)
+    rows = []
+    default = L.SEGMENT_HOLE.get("whole")
+    try:
+        for reg in regressors:
+            base = nme(cascade(models, reg, images, masks, "alone")[0], target)
+            for whole in (None, default):
+                L.SEGMENT_HOLE["whole"] = whole
+                shapes, restored, _ = cascade(models, reg, images, masks, "default")
+                err = nme(shapes, target)
+                d = err - base
+                rows.append({"regressor": reg, "whole": whole, "alone": 100 * base.mean(), "default": 100 * err.mean(),
+                             "restored": 100 * restored.mean(), "worse_1pt": int((d > HARM).sum()),
+                             "better_1pt": int((d < -HARM).sum()), "n": len(err)})
+                print_table(rows[-1:], list(rows[-1]))
+    finally:
+        L.SEGMENT_HOLE["whole"] = default
+    return rows
+
+
+def calibrate_guard(models, regressors, limit):
+    """The guard's restored-reading weight on 300-W validation faces (never trained on; AFW + HELEN
+    train's 8 % hash split) occluded by the *training* families, two occluders per face: for each
+    weight (1.0 = the restored reading alone), the mean NME and the faces made worse / better by
+    more than a point against the regressor alone. Prints a table; returns the rows."""
+    import zoo.pipeline.landmarker as L
+    from zoo.metrics import nme
+
+    images, masks, target = validation_occluded(limit)
     rows = []
     for reg in regressors:
         base = nme(cascade(models, reg, images, masks, "alone")[0], target)
@@ -251,6 +338,12 @@ def render(payload):
     if det_rows:
         md += ["", f"With the detector (`{det_rows[0]['detector']}`, the best face per image):", "",
                summary_markdown(det_rows, _regs(det_rows)), "", family_markdown(det_rows)]
+    lofo = payload.get("lofo") or []
+    if lofo:
+        md += ["", "## The training families, each with a segmenter that never saw it", "",
+               "The regressor and the restorer trained with these families; the segmenter that decides did not "
+               "(`recipes/occluder_seg_mnv2_without_*.toml`, 3 epochs each). `--lofo runs`.", "",
+               summary_markdown(lofo, _regs(lofo)), "", lofo_markdown(lofo)]
     if deg:
         md += ["", "## Faces with nothing to restore", "", degradation_markdown(deg)]
     return "\n".join(md) + "\n"
@@ -265,10 +358,13 @@ def publish(payload):
         update_readme("unseen-occluders-detector", summary_markdown(det_rows, _regs(det_rows)) + "\n\n" + family_markdown(det_rows))
     if deg:
         update_readme("nothing-to-restore", degradation_markdown(deg))
+    lofo = payload.get("lofo") or []
+    if lofo:
+        update_readme("unseen-occluders-lofo", summary_markdown(lofo, _regs(lofo)) + "\n\n" + lofo_markdown(lofo))
 
 
 def main(argv=None):
-    from zoo.data.occluder_families import HELD_OUT_FAMILIES, OCCLUDER_FAMILIES
+    from zoo.data.occluder_families import HELD_OUT_FAMILIES, OCCLUDER_FAMILIES, TRAINING_FAMILIES
 
     p = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     p.add_argument("--regressors", default=",".join(REGRESSORS[:3]))
@@ -281,6 +377,12 @@ def main(argv=None):
     p.add_argument("--detector", default="blazeface_short", help="detector for the with-detector table ('none' to skip it)")
     p.add_argument("--detector-regressors", default="pipnet_mnv2_s8_300w", help="regressors measured with the detector too")
     p.add_argument("--calibrate-guard", action="store_true", help="sweep the guard's restored-reading weight on 300-W validation faces")
+    p.add_argument("--check-whole", action="store_true",
+                   help="occluders over a component that is not restored left whole vs filled in part, on 300-W validation faces")
+    p.add_argument("--lofo", metavar="RUNS",
+                   help="the training families instead, each with the segmenter trained without it (RUNS/lofo_FAMILY, from "
+                        "recipes/occluder_seg_mnv2_without_FAMILY.toml); kept beside the other tables of --out's JSON")
+    p.add_argument("--lofo-families", default=",".join(TRAINING_FAMILIES))
     p.add_argument("--out", default=RESULTS, help="folder for unseen_occluders.{json,md}")
     p.add_argument("--merge", action="store_true",
                    help="keep the other regressors' rows of --out's JSON (re-measure only --regressors, e.g. after one preset changed)")
@@ -316,6 +418,38 @@ def main(argv=None):
         rows = calibrate_guard(models, regressors, args.limit)
         write_json("unseen_occluders_guard.json", {"machine": machine(), "rows": rows})
         return 0
+    if args.check_whole:
+        rows = check_whole(models, regressors, args.limit)
+        write_json("unseen_occluders_whole.json", {"machine": machine(), "rows": rows})
+        return 0
+    if args.lofo:
+        import json
+
+        lofo_fams = [f for f in args.lofo_families.split(",") if f]
+        bad = sorted(set(lofo_fams) - set(TRAINING_FAMILIES))
+        if bad:
+            p.error(f"--lofo-families takes training families ({','.join(TRAINING_FAMILIES)}). Received: {bad}")
+        rows = run_lofo(models, regressors, lofo_fams, args.limit, args.lofo)
+        path = os.path.join(args.out, "unseen_occluders.json")
+        if not os.path.isfile(path):
+            p.error(f"--lofo adds to a report: run the held-out families first ({path} is missing)")
+        with open(path) as f:
+            payload = json.load(f)
+        done = {(r["family"], r["regressor"]) for r in rows}
+        kept = [r for r in payload.get("lofo", []) if (r["family"], r["regressor"]) not in done]
+        order = {f: i for i, f in enumerate(TRAINING_FAMILIES)}
+        rank = {r: i for i, r in enumerate(REGRESSORS)}
+        payload["lofo"] = sorted(kept + rows, key=lambda r: (rank.get(r["regressor"], len(rank)), order[r["family"]]))
+        payload["lofo_machine"] = machine()
+        from zoo.io import atomic_write_json
+
+        atomic_write_json(path, payload)
+        text = render(payload)
+        print("\n" + text)
+        atomic_write_text(os.path.join(args.out, "unseen_occluders.md"), text)
+        if args.readme and args.limit is None:
+            publish(payload)
+        return 0
     seen_by_all = set(trained_families(models["segmenter"])) | set(trained_families(models["restorer"]))
     held = {r: {f for f in families if f not in seen_by_all | set(trained_families(models[r]))} for r in regressors}
     if not args.all_families:
@@ -349,6 +483,14 @@ def main(argv=None):
             payload[key] = sorted(kept + payload[key], key=lambda r: rank.get(r["regressor"], len(rank)))  # stable: family order kept
         payload["regressors"] = list(dict.fromkeys([r["regressor"] for r in payload["families"]]))
         payload["merged"] = f"re-measured {', '.join(regressors)}; the other rows from the run of {before.get('machine', {}).get('date', 'before')}"
+    previous = os.path.join(args.out, "unseen_occluders.json")
+    if "lofo" not in payload and os.path.isfile(previous):  # the training families' table is measured on its own (--lofo)
+        import json
+
+        with open(previous) as f:
+            before = json.load(f)
+        if before.get("lofo"):
+            payload["lofo"], payload["lofo_machine"] = before["lofo"], before.get("lofo_machine")
     text = render(payload)
     print("\n" + text)
     if os.path.abspath(args.out) == os.path.abspath(RESULTS):

@@ -33,3 +33,26 @@ def test_nothing_marked_and_bad_shapes(helen_test):
     assert refine_hole(face, everything).all()
     with pytest.raises(ValueError, match="probability map"):
         refine_hole(face, np.zeros((10, 10), np.float32))
+
+
+def test_whole_occluders_keeps_an_occluder_over_a_component_left_as_is():
+    from zoo.data.hole import whole_occluders
+
+    mask = np.zeros((64, 64), bool)
+    mask[10:20, 5:40] = True  # one occluder over the "eye" and reaching the "brow"
+    mask[45:55, 20:30] = True  # another, elsewhere
+    eye = np.zeros_like(mask)
+    eye[12:20, 8:20] = True
+    brow = np.zeros_like(mask)
+    brow[2:12, 8:40] = True
+    dropped, covered = whole_occluders(mask, {"right_eye": eye}, 0.33)
+    assert covered == ["right_eye"]
+    assert dropped[10:20, 5:40].all() and not dropped[45:55, 20:30].any()  # the whole blob, and only it
+    # an occluder that touches a left-out component by less than the share is filled as usual
+    small = np.zeros_like(mask)
+    small[2:13, 8:40] = True  # mostly the brow, one row of the eye
+    dropped, covered = whole_occluders(small, {"right_eye": eye}, 0.33)
+    assert not dropped.any() and covered == []
+    assert not whole_occluders(np.zeros_like(mask), {"right_eye": eye}, 0.33)[0].any()
+    with pytest.raises(ValueError, match="right_eye"):
+        whole_occluders(mask, {"right_eye": eye[:10]}, 0.33)

@@ -143,3 +143,38 @@ def test_the_picture_says_what_was_restored():
     out = render_prediction(photo, [])
     assert out.shape == (512 // 2 + 22, 512, 3)  # the photo at 512 px wide and the legend band under it
     assert out[-22:].max() > 200  # the legend is drawn
+
+
+def test_an_occluder_over_a_component_not_restored_is_left_whole(helen_test):
+    """PIPNet's calibration does not restore its eyes: sunglasses that also reach the brows are
+    not filled over the brows (half a pair of sunglasses), the reading stands and the JSON says why."""
+    import zoo.pipeline.landmarker as L
+
+    s = helen_test[5]
+    image = s.load_image().copy()
+    p = s.points
+    lm = Landmarker(detector=None, regressor="pipnet_mnv2_s8_300w", restorer="gania_128", occlusion="segmentation",
+                    restore_components=["right_brow", "left_brow", "nose", "mouth", "jaw"])
+    # dark lenses over both eyes joined by a bridge, reaching well up over the brows
+    import cv2
+
+    eyes = p[36:48]
+    x0, y0 = eyes.min(0)
+    x1, y1 = eyes.max(0)
+    w = x1 - x0
+    brow_y = p[17:27, 1].mean()
+    cv2.rectangle(image, (int(x0 - 0.1 * w), int(brow_y)), (int(x1 + 0.1 * w), int(y1 + 0.12 * w)), (20, 20, 30), -1)
+    (f,), = lm([image])
+    judged = {c for c, d in f["occluded"].items() if d}
+    assert {"right_eye", "left_eye"} & judged, f["occlusion"]
+    assert f["restoration"]["restored"] == [] and "left whole" in f["restoration"]["reason"], f["restoration"]
+    first = Landmarker(detector=None, regressor="pipnet_mnv2_s8_300w", restorer=None, occlusion="none", iterations=0)([image])[0][0]
+    np.testing.assert_allclose(f["landmarks"], first["landmarks"], atol=1e-3)
+    # the same occluder filled in part when the rule is off: the brows are restored
+    saved = L.SEGMENT_HOLE["whole"]
+    try:
+        L.SEGMENT_HOLE["whole"] = None
+        (g,), = lm([image])
+    finally:
+        L.SEGMENT_HOLE["whole"] = saved
+    assert set(g["restoration"]["restored"]) & {"right_brow", "left_brow"}, g["restoration"]

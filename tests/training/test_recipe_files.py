@@ -110,3 +110,17 @@ def test_a_users_recipe_trains_from_its_own_folder_and_ships(tmp_path, staged):
     rebuilt = load_weights_strict(build_model(preset_spec(rec)), str(presets / "weights" / "my_drn.weights.h5"))
     x = np.random.default_rng(0).uniform(0, 1, (2, 64, 64, 3)).astype("float32")
     np.testing.assert_allclose(rebuilt.predict_on_batch(x)["landmarks"], task.model.predict_on_batch(x)["landmarks"], atol=1e-6)
+
+
+def test_each_training_family_has_a_segmenter_recipe_without_it():
+    """`benchmarks/unseen_occluders.py --lofo` measures each training family with a segmenter that
+    never saw it: the recipe names the other four and changes nothing else but the epochs."""
+    from zoo.data.occluder_families import TRAINING_FAMILIES
+
+    base = load_recipe("occluder_seg_mnv2")
+    for fam in TRAINING_FAMILIES:
+        r = load_recipe(f"occluder_seg_mnv2_without_{fam}")
+        assert r["occluder_families"] == [f for f in TRAINING_FAMILIES if f != fam]
+        assert r["init_backbone"] == base["init_backbone"] == "imagenet" and not r.get("init_preset")  # nothing that saw `fam`
+        for key in ("data", "augment", "model", "model_kwargs", "occlusion", "second_occluder", "batch_size"):
+            assert r[key] == base[key], key

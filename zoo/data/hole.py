@@ -41,3 +41,33 @@ def refine_hole(image, probability, sure=0.8, maybe=0.5, near=0.2, reach=0.06, i
     out = np.zeros(p.shape, bool)
     out[y0:y1, x0:x1] = (sub == cv2.GC_FGD) | (sub == cv2.GC_PR_FGD)
     return out
+
+
+def whole_occluders(mask, regions, share):
+    """The occluders in `mask` that must stay whole: `(dropped, covered)`, where `dropped` is the
+    `(H, W)` bool union of the connected blobs (8-connected) of `mask` that each cover more than
+    `share` of some region in `regions` (`{name: (H, W) bool}`), and `covered` the names of the
+    regions they cover, in `regions`' order.
+
+    The Landmarker restores some components and not others (where restoring does not pay for a
+    regressor): an occluder over a component left as it is must be left whole, not filled where it
+    reaches a restored neighbour."""
+    mask = np.asarray(mask, bool)
+    dropped = np.zeros(mask.shape, bool)
+    covered = []
+    if not mask.any() or not regions:
+        return dropped, covered
+    n, labels = cv2.connectedComponents(mask.astype(np.uint8), connectivity=8)
+    for name, region in regions.items():
+        region = np.asarray(region, bool)
+        if region.shape != mask.shape:
+            raise ValueError(f"region {name!r} has shape {region.shape}, the mask {mask.shape}")
+        area = int(region.sum())
+        if area == 0:
+            continue
+        counts = np.bincount(labels[region], minlength=n)[1:]  # pixels of each blob inside the region
+        hit = np.flatnonzero(counts > share * area) + 1
+        if hit.size:
+            dropped |= np.isin(labels, hit)
+            covered.append(name)
+    return dropped, covered

@@ -9,6 +9,7 @@ import numpy as np
 
 from zoo.data.shape68 import COMPONENT_NAMES
 from zoo.data.transforms import CropTransform, box_from_points
+from zoo.data.hole import whole_occluders
 from zoo.data.components import COMPONENT_DILATE, JAW_WIDTH, component_coverage, component_masks, grown_component_masks
 
 CALIBRATION_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "landmarker_calibration.json")
@@ -31,7 +32,13 @@ DEFAULT_SEGMENTATION = {"threshold": 0.3, "scale": 0.05}
 # 0.6 points, keeping the occluder's parts far from the decided components gains it 0.3. With
 # `refine`, the map's outline is moved to the image's own edges first (`zoo.data.hole.refine_hole`,
 # GrabCut seeded by the map): on the validation faces PFLD 0.25x 7.89 -> 7.76 % NME, DRN 8.91 -> 8.82.
-SEGMENT_HOLE = {"probability": 0.5, "dilate": 0.0, "margin": 0.2, "refine": True}
+# `whole`: an occluder (a connected blob of the map's marks) that covers more than this share of a
+# component judged occluded but not restored (calibration: restoring it does not pay for this
+# regressor, e.g. PIPNet's eyes) is left whole, not restored where it reaches a restored neighbour:
+# half an occluder filled (one lens of a pair of sunglasses, the top of a lens filled with brow
+# skin) is a face no regressor has seen. Set a priori (a third of the component), checked on the
+# 300-W validation faces with the training families (`benchmarks/unseen_occluders.py --check-whole`).
+SEGMENT_HOLE = {"probability": 0.5, "dilate": 0.0, "margin": 0.2, "refine": True, "whole": 0.33}
 # The do-no-harm guard (`guard=True`). A face with more than `max_components` of its 7
 # components judged occluded, or a hole over more than `max_hole` of the face's area (the hull of
 # its 68 points; a surgical mask covers about 60 %), is a face the occlusion model finds unusual
@@ -280,21 +287,32 @@ class Landmarker:
         raw = self.segmenter.component_scores(crops, shapes, maps=self._maps)
         return _calibrated(raw, self.segmentation_cal, DEFAULT_SEGMENTATION), raw
 
-    def segment_hole(self, k, shape, regions, decided):
+    def segment_hole(self, k, shape, regions, decided, kept_out=()):
         """The hole for face `k` in segmentation mode: the map's occluder cells (dilated by
         `SEGMENT_HOLE["dilate"]`) inside the decided components' regions grown by
         `SEGMENT_HOLE["margin"]` (x face size): the occluder where it hides a component, not
         where it covers cheek or background the regressor does not need; None (restore nothing)
         when the map marks nothing there. With `SEGMENT_HOLE["refine"]` the outline follows the
-        image's edges (`refine_hole`). Keeps the unrefined hole for the confidence check."""
+        image's edges (`refine_hole`). Keeps the unrefined hole for the confidence check.
+
+        `kept_out`: components judged occluded that are not restored. An occluder that covers
+        more than `SEGMENT_HOLE["whole"]` of one of them is left out of the hole whole
+        (`whole_occluders`); `self._hole_note` says which were left and why."""
         from zoo.data.components import face_scale
         from zoo.data.hole import refine_hole
 
+        self._hole_note = None
         plain = self._maps[k] > SEGMENT_HOLE["probability"]
         m = refine_hole(self._crops[k], self._maps[k], maybe=SEGMENT_HOLE["probability"]) if SEGMENT_HOLE.get("refine") else plain
         r = int(round(SEGMENT_HOLE["dilate"] * face_scale(shape)))
         if r > 0:
             m = cv2.dilate(m.astype(np.uint8), cv2.getStructuringElement(cv2.MORPH_ELLIPSE, (2 * r + 1, 2 * r + 1))) > 0
+        if kept_out and SEGMENT_HOLE.get("whole") is not None:
+            dropped, covered = whole_occluders(plain | m, {c: regions[c] for c in kept_out}, SEGMENT_HOLE["whole"])
+            if dropped.any():
+                plain, m = plain & ~dropped, m & ~dropped
+                self._hole_note = (f"an occluder over {', '.join(covered)} (not restored for {self.regressor.name}) was left whole: "
+                                   f"filling part of it would leave half an occluder")
         margin = SEGMENT_HOLE["margin"]
         grown = component_masks(shape, m.shape, dilate=margin, jaw_width=JAW_WIDTH + 2 * margin)
         where = np.any([grown[c] for c in decided], axis=0)
@@ -478,7 +496,7 @@ class Landmarker:
             todo = [k for k in range(len(faces)) if decide[k].any()]
             if not todo or self.restorer is None:
                 break
-            fill, keep, names = [], [], []
+            fill, keep, names, notes = [], [], [], []
             for k in todo:
                 judged = [c for c, d in zip(COMPONENT_NAMES, decide[k]) if d]
                 decided = judged if self.occlusion == "oracle" else [c for c in judged if c in self.restore_components]
@@ -491,7 +509,10 @@ class Landmarker:
                 else:
                     regions = component_masks(work_shapes[k], crops[k].shape)
                     if self.occlusion == "segmentation":
-                        hole = self.segment_hole(k, work_shapes[k], regions, decided)
+                        hole = self.segment_hole(k, work_shapes[k], regions, decided, [c for c in judged if c not in decided])
+                        if hole is None and self._hole_note:  # only occluders left whole: the first reading stands
+                            why[k] = {"restored": [], "reason": self._hole_note + "; the regressor's reading stands"}
+                            continue
                         if hole is None:  # the map marks nothing there: not restored, not occluded
                             decide[k] = False
                             scores[k] = np.minimum(scores[k], self.threshold)
@@ -510,6 +531,7 @@ class Landmarker:
                 fill.append(hole)
                 keep.append(k)
                 names.append(decided)
+                notes.append(self._hole_note if self.occlusion == "segmentation" else None)
             todo = keep
             if not todo:
                 break
@@ -533,7 +555,7 @@ class Landmarker:
                 w = 1.0 if self.guard is None else float(self.guard["restored_weight"])
                 shapes[k] = (1.0 - w) * shapes[k] + w * s2[j]
                 extras[k], restored[k] = e2[j], new[j]
-                why[k] = {"restored": names[j], "reason": self._kept_reason}
+                why[k] = {"restored": names[j], "reason": self._kept_reason + (f"; {notes[j]}" if notes[j] else "")}
         decide = scores > self.threshold
         for k, (f, t) in enumerate(zip(faces, transforms)):
             out = {
