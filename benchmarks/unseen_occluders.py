@@ -221,6 +221,51 @@ def run_lofo(models, regressors, families, limit, runs):
     return rows
 
 
+def run_peer(families, limit):
+    """dlib's 68-point predictor with its own HOG detector on each family's faces (the peer of the
+    with-detector table; `pip install -e '.[bench]'`): `[{family, nme, fr_0.10, found}]`, or None
+    where dlib is not installed."""
+    from benchmarks.table1 import run_dlib
+    from zoo.data.test_sets import family_test_set
+    from zoo.metrics import nme, summarize as nme_summary
+
+    rows = []
+    for fam in families:
+        samples, images, masks, target = load_set(family_test_set(fam), limit)
+        res = run_dlib(images, "dlib")
+        if res is None:
+            return None
+        shapes, found = res
+        err = nme(shapes, target)
+        rows.append({"family": fam, "nme": 100 * float(err.mean()), "fr_0.10": 100 * float(nme_summary(err)["fr_0.10"]),
+                     "found": 100 * float(found), "n": len(err)})
+        print(f"{fam:14s} dlib (own detector): {rows[-1]['nme']:.2f} (found {rows[-1]['found']:.0f}%)", flush=True)
+    return rows
+
+
+def peer_markdown(peer, det_rows):
+    """The held-out families with a detector: dlib's predictor against each regressor alone and in the
+    default cascade (bold: the cascade below the regressor alone, as in the other tables; dlib's
+    NME where it is the row's lowest)."""
+    regs = _regs(det_rows)
+    head = " | ".join(f"`{r}` alone / default cascade" for r in regs)
+    lines = [f"| held-out family | dlib 68-pt, own detector (found) | {head} |", "| --- | --- |" + " --- |" * len(regs)]
+    for p in peer:
+        cells = []
+        for reg in regs:
+            r = next((r for r in det_rows if r["family"] == p["family"] and r["regressor"] == reg), None)
+            if r is None:
+                cells.append("-")
+                continue
+            mark = "**" if r["default"]["nme"] < r["alone"]["nme"] else ""
+            cells.append(f"{r['alone']['nme']:.2f} / {mark}{r['default']['nme']:.2f}{mark}")
+        best = min([p["nme"]] + [r["default"]["nme"] for r in det_rows if r["family"] == p["family"]]
+                   + [r["alone"]["nme"] for r in det_rows if r["family"] == p["family"]])
+        dlib = f"**{p['nme']:.2f}**" if p["nme"] == best else f"{p['nme']:.2f}"
+        lines.append(f"| {p['family']} | {dlib} ({p['found']:.0f} %) | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
 def summary_markdown(rows, regressors):
     lines = ["| regressor | families where default < alone | mean alone | mean default | mean true masks | share of the true-mask gain | faces worse by > 1 pt |",
              "| --- | --- | --- | --- | --- | --- | --- |"]
@@ -338,6 +383,8 @@ def render(payload):
     if det_rows:
         md += ["", f"With the detector (`{det_rows[0]['detector']}`, the best face per image):", "",
                summary_markdown(det_rows, _regs(det_rows)), "", family_markdown(det_rows)]
+        if payload.get("peer"):
+            md += ["", "The peer on the same faces, each with its own detector:", "", peer_markdown(payload["peer"], det_rows)]
     lofo = payload.get("lofo") or []
     if lofo:
         md += ["", "## The training families, each with a segmenter that never saw it", "",
@@ -356,6 +403,8 @@ def publish(payload):
     update_readme("unseen-occluders-summary", summary_markdown(rows, _regs(rows)))  # the README's
     if det_rows:
         update_readme("unseen-occluders-detector", summary_markdown(det_rows, _regs(det_rows)) + "\n\n" + family_markdown(det_rows))
+        if payload.get("peer"):
+            update_readme("unseen-occluders-peer", peer_markdown(payload["peer"], det_rows))
     if deg:
         update_readme("nothing-to-restore", degradation_markdown(deg))
     lofo = payload.get("lofo") or []
@@ -383,6 +432,9 @@ def main(argv=None):
                    help="the training families instead, each with the segmenter trained without it (RUNS/lofo_FAMILY, from "
                         "recipes/occluder_seg_mnv2_without_FAMILY.toml); kept beside the other tables of --out's JSON")
     p.add_argument("--lofo-families", default=",".join(TRAINING_FAMILIES))
+    p.add_argument("--peer", action="store_true",
+                   help="only dlib's 68-point predictor (own detector) on the held-out families, added to --out's JSON "
+                        "(pip install -e '.[bench]')")
     p.add_argument("--out", default=RESULTS, help="folder for unseen_occluders.{json,md}")
     p.add_argument("--merge", action="store_true",
                    help="keep the other regressors' rows of --out's JSON (re-measure only --regressors, e.g. after one preset changed)")
@@ -421,6 +473,27 @@ def main(argv=None):
     if args.check_whole:
         rows = check_whole(models, regressors, args.limit)
         write_json("unseen_occluders_whole.json", {"machine": machine(), "rows": rows})
+        return 0
+    if args.peer:
+        import json
+
+        path = os.path.join(args.out, "unseen_occluders.json")
+        if not os.path.isfile(path):
+            p.error(f"--peer adds to a report: run the held-out families first ({path} is missing)")
+        with open(path) as f:
+            payload = json.load(f)
+        peer = run_peer([r for r in families if r in HELD_OUT_FAMILIES], args.limit)
+        if peer is None:
+            p.error("dlib is not installed: pip install -e '.[bench]'")
+        payload["peer"] = peer
+        from zoo.io import atomic_write_json
+
+        atomic_write_json(path, payload)
+        text = render(payload)
+        print("\n" + text)
+        atomic_write_text(os.path.join(args.out, "unseen_occluders.md"), text)
+        if args.readme and args.limit is None:
+            publish(payload)
         return 0
     if args.lofo:
         import json
@@ -491,6 +564,8 @@ def main(argv=None):
             before = json.load(f)
         if before.get("lofo"):
             payload["lofo"], payload["lofo_machine"] = before["lofo"], before.get("lofo_machine")
+        if before.get("peer") and "peer" not in payload:  # dlib's rows do not change with the zoo's models
+            payload["peer"] = before["peer"]
     text = render(payload)
     print("\n" + text)
     if os.path.abspath(args.out) == os.path.abspath(RESULTS):
