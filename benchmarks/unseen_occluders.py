@@ -412,6 +412,20 @@ def publish(payload):
         update_readme("unseen-occluders-lofo", summary_markdown(lofo, _regs(lofo)) + "\n\n" + lofo_markdown(lofo))
 
 
+def _rewrite(path, payload, args):
+    """Write a report that gained a table (`--peer`, `--lofo`): its JSON, its markdown, and with
+    `--readme` the documents' tables."""
+    from zoo.io import atomic_write_json, atomic_write_text
+
+    atomic_write_json(path, payload)
+    text = render(payload)
+    print("\n" + text)
+    atomic_write_text(os.path.join(args.out, "unseen_occluders.md"), text)
+    if args.readme and args.limit is None:
+        publish(payload)
+    return 0
+
+
 def main(argv=None):
     from zoo.data.occluder_families import HELD_OUT_FAMILIES, OCCLUDER_FAMILIES, TRAINING_FAMILIES
 
@@ -486,15 +500,7 @@ def main(argv=None):
         if peer is None:
             p.error("dlib is not installed: pip install -e '.[bench]'")
         payload["peer"] = peer
-        from zoo.io import atomic_write_json
-
-        atomic_write_json(path, payload)
-        text = render(payload)
-        print("\n" + text)
-        atomic_write_text(os.path.join(args.out, "unseen_occluders.md"), text)
-        if args.readme and args.limit is None:
-            publish(payload)
-        return 0
+        return _rewrite(path, payload, args)
     if args.lofo:
         import json
 
@@ -514,15 +520,7 @@ def main(argv=None):
         rank = {r: i for i, r in enumerate(REGRESSORS)}
         payload["lofo"] = sorted(kept + rows, key=lambda r: (rank.get(r["regressor"], len(rank)), order[r["family"]]))
         payload["lofo_machine"] = machine()
-        from zoo.io import atomic_write_json
-
-        atomic_write_json(path, payload)
-        text = render(payload)
-        print("\n" + text)
-        atomic_write_text(os.path.join(args.out, "unseen_occluders.md"), text)
-        if args.readme and args.limit is None:
-            publish(payload)
-        return 0
+        return _rewrite(path, payload, args)
     seen_by_all = set(trained_families(models["segmenter"])) | set(trained_families(models["restorer"]))
     held = {r: {f for f in families if f not in seen_by_all | set(trained_families(models[r]))} for r in regressors}
     if not args.all_families:
