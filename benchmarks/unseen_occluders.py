@@ -477,18 +477,7 @@ def main(argv=None):
     unknown = sorted(set(families) - set(OCCLUDER_FAMILIES))
     if unknown:
         p.error(f"unknown families {unknown}; expected some of {OCCLUDER_FAMILIES}")
-    models = {r: load(r, task="regressor", trained=True) for r in regressors}
-    models["restorer"] = load(args.restorer, task="restorer", trained=True)
-    models["segmenter"] = load(args.segmenter, task="occluder", trained=True)
-    if args.calibrate_guard:
-        rows = calibrate_guard(models, regressors, args.limit)
-        write_json("unseen_occluders_guard.json", {"machine": machine(), "rows": rows})
-        return 0
-    if args.check_whole:
-        rows = check_whole(models, regressors, args.limit)
-        write_json("unseen_occluders_whole.json", {"machine": machine(), "rows": rows})
-        return 0
-    if args.peer:
+    if args.peer:  # dlib only: none of the zoo's models
         import json
 
         path = os.path.join(args.out, "unseen_occluders.json")
@@ -501,6 +490,17 @@ def main(argv=None):
             p.error("dlib is not installed: pip install -e '.[bench]'")
         payload["peer"] = peer
         return _rewrite(path, payload, args)
+    models = {r: load(r, task="regressor", trained=True) for r in regressors}
+    models["restorer"] = load(args.restorer, task="restorer", trained=True)
+    models["segmenter"] = load(args.segmenter, task="occluder", trained=True)
+    if args.calibrate_guard:
+        rows = calibrate_guard(models, regressors, args.limit)
+        write_json("unseen_occluders_guard.json", {"machine": machine(), "rows": rows})
+        return 0
+    if args.check_whole:
+        rows = check_whole(models, regressors, args.limit)
+        write_json("unseen_occluders_whole.json", {"machine": machine(), "rows": rows})
+        return 0
     if args.lofo:
         import json
 

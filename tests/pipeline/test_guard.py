@@ -148,6 +148,8 @@ def test_the_picture_says_what_was_restored():
 def test_an_occluder_over_a_component_not_restored_is_left_whole(helen_test):
     """PIPNet's calibration does not restore its eyes: sunglasses that also reach the brows are
     not filled over the brows (half a pair of sunglasses), the reading stands and the JSON says why."""
+    import cv2
+
     import zoo.pipeline.landmarker as L
 
     s = helen_test[5]
@@ -156,8 +158,6 @@ def test_an_occluder_over_a_component_not_restored_is_left_whole(helen_test):
     lm = Landmarker(detector=None, regressor="pipnet_mnv2_s8_300w", restorer="gania_128", occlusion="segmentation",
                     restore_components=["right_brow", "left_brow", "nose", "mouth", "jaw"])
     # dark lenses over both eyes joined by a bridge, reaching well up over the brows
-    import cv2
-
     eyes = p[36:48]
     x0, y0 = eyes.min(0)
     x1, y1 = eyes.max(0)

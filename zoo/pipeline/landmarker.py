@@ -9,7 +9,6 @@ import numpy as np
 
 from zoo.data.shape68 import COMPONENT_NAMES
 from zoo.data.transforms import CropTransform, box_from_points
-from zoo.data.hole import whole_occluders
 from zoo.data.components import COMPONENT_DILATE, JAW_WIDTH, component_coverage, component_masks, grown_component_masks
 
 CALIBRATION_PATH = os.path.join(os.path.dirname(os.path.abspath(__file__)), "landmarker_calibration.json")
@@ -299,7 +298,7 @@ class Landmarker:
         more than `SEGMENT_HOLE["whole"]` of one of them is left out of the hole whole
         (`whole_occluders`); `self._hole_note` says which were left and why."""
         from zoo.data.components import face_scale
-        from zoo.data.hole import refine_hole
+        from zoo.data.hole import refine_hole, whole_occluders
 
         self._hole_note = None
         plain = self._maps[k] > SEGMENT_HOLE["probability"]
